@@ -1,0 +1,3 @@
+from marp_build.cli import main
+
+main()

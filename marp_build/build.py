@@ -1,0 +1,326 @@
+"""Orchestration: load → validate → model → render → convert → bundle → publish into dist/.
+
+Everything is gathered and converted in a staging folder first; dist/ is replaced only at the end, so a
+failed or interrupted build leaves the previous dist/ whole. Conversions are cached by a hash of their
+inputs (rendered Markdown, themes, linked images, marp-cli version, format), so a rebuild re-converts
+only the decks whose inputs changed, and a rebuild with nothing changed starts neither Node nor a browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from marp_build import bundle
+from marp_build.doctor import marp_version
+from marp_build.errors import BrowserNotFoundError, UsageError
+from marp_build.load import load_course
+from marp_build.marp import FORMATS, Batch, Format, prepare_themes, run_batches, stage_inputs
+from marp_build.model import Course, Deck, build_course
+from marp_build.render import DATA_DIR, RenderedDeck, render_decks
+from marp_build.schema import validate
+
+__all__ = ["BuildResult", "build", "load", "DEFAULT_FORMATS", "output_name"]
+
+DEFAULT_FORMATS = ("html", "pdf", "notas")
+IMAGES_DIR = "img"  # decks/img: diagrams linked from the decks, published as dist/img
+_IMAGE_RE = re.compile(r"""(?:\]\(|src=["'])(img/[^)"'\s]+)""")
+Reporter = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build did, for the CLI summary and for tests."""
+
+    dist: Path
+    converted: dict[str, list[str]] = field(default_factory=dict)  # format → deck ids converted now
+    reused: int = 0
+    slides: dict[str, int] = field(default_factory=dict)
+    up_to_date: bool = False
+    seconds: float = 0.0
+    rendered: list[RenderedDeck] = field(default_factory=list)
+
+
+def load(root: Path) -> Course:
+    """course.yaml → validated course model (stages 1–3)."""
+    source = load_course(root)
+    validate(source)
+    return build_course(source, root)
+
+
+def output_name(deck: Deck, fmt: Format) -> str:
+    """Where each output lives inside dist/."""
+    if deck.kind == "guia":
+        return f"guias/{deck.id}{fmt.suffix}"
+    if fmt.name == "notas":
+        return f"instructor/{deck.id}-notas{fmt.suffix}"
+    return f"{deck.id}{fmt.suffix}"
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _formats_for(deck: Deck, formats: Iterable[str]) -> list[Format]:
+    if deck.kind == "guia":  # printable guides: PDF only
+        return [FORMATS["pdf"]] if any(f in ("pdf", "notas") for f in formats) else []
+    return [FORMATS[f] for f in formats]
+
+
+def _tree_digest(paths: Iterable[Path], base: Path) -> str:
+    return _digest(*(f"{p.relative_to(base).as_posix()}\0".encode() + p.read_bytes() for p in sorted(paths)))
+
+
+def build(
+    root: Path,
+    dist: Path | None = None,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    only: Iterable[str] | None = None,
+    force: bool = False,
+    report: Reporter | None = None,
+) -> BuildResult:
+    """Build the whole course into `dist/`.
+
+    Raises:
+        CourseFileError, SchemaError, TemplateError: problems in the sources (nothing is written).
+        MarpNotFoundError, BrowserNotFoundError, MarpError: conversion failed (dist/ is left untouched).
+        UsageError: an unknown deck id or format.
+    """
+    started = time.perf_counter()
+    say = report or (lambda _msg: None)
+    root = root.resolve()
+    dist = (dist or root / "dist").resolve()
+    formats = list(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"formato desconocido: {', '.join(unknown)}; usa {', '.join(FORMATS)}")
+
+    # 1. Gather: everything that can fail on the user's sources fails here, before any file is written.
+    course = load(root)
+    selected = set(only) if only else None
+    if selected:
+        missing = selected - {d.id for d in course.decks}
+        if missing:
+            known = ", ".join(d.id for d in course.decks)
+            raise UsageError(f"no existe la presentación {', '.join(sorted(missing))} en course.yaml (hay: {known})")
+    rendered = render_decks(course)
+    say(f"{len(rendered)} documentos generados desde las plantillas")
+    catalog = bundle.load_catalog(root)
+    extra_files = _extra_bundle_files(root)
+
+    cache = root / ".cache" / "marp-build"
+    themes = prepare_themes(root / "themes", cache / "temas")
+    images = root / "decks" / IMAGES_DIR
+    theme_digest = _tree_digest(themes, themes[0].parent) if themes else ""
+    version = marp_version(root)
+
+    # 2. Plan: one job per (deck, format); its cache key covers every input of that conversion.
+    jobs: list[tuple[RenderedDeck, Format, str]] = []
+    for item in rendered:
+        for fmt in _formats_for(item.deck, formats):
+            linked = sorted({images.parent / m for m in _IMAGE_RE.findall(item.markdown)})
+            missing_images = [p for p in linked if not p.is_file()]
+            image_digest = _tree_digest([p for p in linked if p.is_file()], root) if fmt.needs_browser else ""
+            key = _digest(version, fmt.name, " ".join(fmt.flags), theme_digest, image_digest, item.markdown)
+            if missing_images:
+                key = "falta-" + key  # marp-cli will report the missing image as an error
+            jobs.append((item, fmt, key))
+
+    manifest = {
+        "salidas": {output_name(i.deck, f): k for i, f, k in jobs},
+        "datos": _tree_digest(bundle._bundled_files(root / DATA_DIR), root) if (root / DATA_DIR).is_dir() else "",
+        "extra": _digest(*extra_files.values()),
+        "pagina": _digest(
+            (root / "partials" / "landing.html.j2").read_bytes() if (root / "partials" / "landing.html.j2").is_file() else b"",
+            (root / "themes" / "landing.css").read_bytes() if (root / "themes" / "landing.css").is_file() else b"",
+            json.dumps(course.data, sort_keys=True, ensure_ascii=False),
+            json.dumps(catalog, sort_keys=True, ensure_ascii=False, default=str),
+            _tree_digest(images.glob("*"), root) if images.is_dir() else "",
+        ),
+    }
+    manifest_path = dist / ".marp-build.json"
+    result = BuildResult(dist=dist, rendered=rendered, slides={i.deck.id: len(i.slides) for i in rendered})
+    if not force and not selected and _read_json(manifest_path) == manifest and _complete(dist, manifest):
+        result.up_to_date = True
+        result.seconds = time.perf_counter() - started
+        say("nada cambió: dist/ ya está al día")
+        return result
+
+    # 3. Convert what the cache does not have: one marp-cli process per format, all at once.
+    outputs = cache / "salidas"
+    outputs.mkdir(parents=True, exist_ok=True)
+    todo: dict[str, list[tuple[RenderedDeck, str]]] = {}
+    for item, fmt, key in jobs:
+        wanted = selected is None or item.deck.id in selected
+        cached = outputs / f"{key}{fmt.suffix}"
+        if (force and wanted) or (not cached.is_file() and wanted):
+            todo.setdefault(fmt.name, []).append((item, key))
+        elif cached.is_file():
+            result.reused += 1
+    batches = []
+    for fmt_name, items in todo.items():
+        fmt = FORMATS[fmt_name]
+        input_dir = stage_inputs(cache / f"entrada-{fmt_name}", {i.deck.id: i.markdown for i, _ in items},
+                                 images if images.is_dir() else None)
+        out_dir = cache / f"salida-{fmt_name}"
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        batches.append(Batch(fmt, input_dir, out_dir, tuple(i.deck.id for i, _ in items)))
+        say(f"convirtiendo a {fmt_name.upper()}: {', '.join(i.deck.id for i, _ in items)}")
+    try:
+        run_batches(root, batches, themes, cache)
+    except BrowserNotFoundError:
+        if any(b.fmt.name == "html" for b in batches):
+            # HTML needs no browser: keep it so the instructor can still present, then report.
+            html = [b for b in batches if b.fmt.name == "html"]
+            run_batches(root, html, themes, cache)
+            _store(html, todo, outputs)
+        raise
+    _store(batches, todo, outputs)
+    result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
+
+    # 4. Assemble the new dist/ next to the old one, then swap.
+    staging = dist.parent / f".{dist.name}-nuevo-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        info = _assemble(course, rendered, jobs, outputs, dist, staging, selected, catalog, extra_files)
+        bundle.render_landing(course, info, staging / "index.html")
+        manifest_path_new = staging / ".marp-build.json"
+        manifest_path_new.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        _swap(staging, dist)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    _prune(outputs, {f"{k}{f.suffix}" for _, f, k in jobs})
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _extra_bundle_files(root: Path) -> dict[str, bytes]:
+    """Files generated into the bundle: the stand-alone validator for attendees (same code as ours)."""
+    validator = Path(__file__).with_name("validate_data.py")
+    if validator.is_file():
+        return {"codigo/validar_datos.py": validator.read_bytes()}
+    return {}
+
+
+def _store(batches: list[Batch], todo: dict[str, list[tuple[RenderedDeck, str]]], outputs: Path) -> None:
+    """Move fresh conversions into the content-addressed cache."""
+    for batch in batches:
+        for item, key in todo[batch.fmt.name]:
+            produced = batch.output_dir / f"{item.deck.id}{batch.fmt.suffix}"
+            os.replace(produced, outputs / f"{key}{batch.fmt.suffix}")
+
+
+def _assemble(course, rendered, jobs, outputs, dist, staging, selected, catalog, extra_files) -> bundle.LandingInfo:
+    info = bundle.LandingInfo()
+    by_deck: dict[str, dict[str, bundle.Download]] = {}
+    for item, fmt, key in jobs:
+        name = output_name(item.deck, fmt)
+        cached = outputs / f"{key}{fmt.suffix}"
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if cached.is_file():
+            _link_or_copy(cached, target)
+        elif selected is not None and (dist / name).is_file():
+            _link_or_copy(dist / name, target)  # not selected this time: keep the previous output
+        else:
+            continue
+        size = bundle.human_size(target.stat().st_size)
+        by_deck.setdefault(item.deck.id, {})[fmt.name] = bundle.Download(item.deck.title, name, size)
+    subsections = {s["id"]: s for s in course.data["secciones"]}
+    for item in rendered:
+        deck, files = item.deck, by_deck.get(item.deck.id, {})
+        if deck.kind == "guia":
+            if "pdf" in files:
+                d = files["pdf"]
+                info.guides.append(bundle.Download(deck.title, d.href, d.size, deck.description, "guia"))
+            continue
+        sections = [subsections[s["id"]] for s in deck.sections]
+        schedule = ", ".join(f"{s['hora_inicio']}–{s['hora_fin']}" for s in sections)
+        info.presentations.append({
+            "titulo": deck.title, "descripcion": deck.description, "diapositivas": len(item.slides),
+            "horario": schedule, "html": files.get("html"), "pdf": files.get("pdf"), "notas": files.get("notas"),
+        })
+    images = course.root / "decks" / IMAGES_DIR
+    if images.is_dir():
+        shutil.copytree(images, staging / IMAGES_DIR)
+    data_dir = course.root / DATA_DIR
+    if data_dir.is_dir():
+        bundle.copy_data(data_dir, staging / "datos", extra_files)
+        zip_path = bundle.write_zip(data_dir, staging / bundle.ZIP_NAME, extra_files)
+        info.zip = bundle.Download("Datos y plantillas", bundle.ZIP_NAME, bundle.human_size(zip_path.stat().st_size))
+        info.datasets, info.code = _catalog_downloads(catalog, staging)
+    return info
+
+
+_FORMAT_NAMES = {
+    "jsonl-chat": "JSONL (chat)",
+    "csv-clasificador": "CSV (texto, etiqueta)",
+    "csv-hoja": "CSV (hoja de cálculo)",
+}
+
+
+def _catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], list[dict]]:
+    datasets, code = [], []
+    for entry in catalog:
+        files = entry.get("archivos", {})
+        downloads = []
+        for role, relative in files.items():
+            path = staging / "datos" / relative
+            if path.is_file():
+                label = Path(relative).name
+                downloads.append(bundle.Download(label, f"datos/{relative}", bundle.human_size(path.stat().st_size),
+                                                 role.replace("_", " ")))
+        item = dict(entry, descargas=downloads, formato_legible=_FORMAT_NAMES.get(entry.get("formato", ""), entry.get("formato", "")))
+        (code if entry.get("tarea") == "codigo" else datasets).append(item)
+    return datasets, code
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _swap(staging: Path, dist: Path) -> None:
+    """Replace dist/ by the staged folder: two renames, so dist/ is never half-written."""
+    old = dist.parent / f".{dist.name}-anterior-{os.getpid()}"
+    if dist.exists():
+        os.replace(dist, old)
+    os.replace(staging, dist)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _prune(outputs: Path, keep: set[str]) -> None:
+    """Drop cached conversions no current deck uses (the cache would otherwise grow with every edit)."""
+    for path in outputs.iterdir():
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _complete(dist: Path, manifest: dict) -> bool:
+    return (dist / "index.html").is_file() and all((dist / name).is_file() for name in manifest["salidas"])

@@ -1,0 +1,146 @@
+"""Stage 6: what attendees download, next to the converted decks: data files, the zip, the landing page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from marp_build.errors import BundleError, MarpBuildError
+from marp_build.load import load_yaml
+from marp_build.model import Course
+from marp_build.render import DATA_DIR, make_environment, template_error
+
+__all__ = ["Download", "LandingInfo", "write_zip", "copy_data", "load_catalog", "render_landing", "human_size",
+           "ZIP_NAME", "fixed_epoch"]
+
+ZIP_NAME = "datos-curso.zip"
+_SKIP_NAMES = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
+_ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can carry
+
+
+def fixed_epoch() -> int:
+    """The timestamp written into archives: SOURCE_DATE_EPOCH when set, else 1980-01-01 (reproducible)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return max(int(value), _ZIP_EPOCH_MIN) if value.isdigit() else _ZIP_EPOCH_MIN
+
+
+def _bundled_files(data_dir: Path) -> list[Path]:
+    """Every file of data_templates/, sorted, without hidden files or caches."""
+    files = []
+    for path in sorted(data_dir.rglob("*")):
+        relative = path.relative_to(data_dir)
+        if any(part.startswith(".") or part in _SKIP_NAMES for part in relative.parts):
+            continue
+        if path.is_file():
+            files.append(path)
+    return files
+
+
+def write_zip(data_dir: Path, target: Path, extra: dict[str, bytes] | None = None) -> Path:
+    """Zip data_templates/ (plus `extra` files) with sorted entries and fixed timestamps.
+
+    Two builds of the same files give the same bytes, so a published download never changes by accident.
+    """
+    import time
+
+    stamp = time.gmtime(fixed_epoch())[:6]
+    entries: dict[str, bytes] = {p.relative_to(data_dir).as_posix(): p.read_bytes() for p in _bundled_files(data_dir)}
+    entries.update(extra or {})
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(f"datos-curso/{name}", date_time=stamp)
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, entries[name])
+    return target
+
+
+def copy_data(data_dir: Path, target: Path, extra: dict[str, bytes] | None = None) -> None:
+    """data_templates/ as loose files too, so the landing page can link each dataset."""
+    for path in _bundled_files(data_dir):
+        out = target / path.relative_to(data_dir)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, out)
+    for name, content in (extra or {}).items():
+        out = target / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(content)
+
+
+def load_catalog(root: Path) -> list[dict[str, Any]]:
+    """The dataset catalog (data_templates/catalogo.yaml), validated; empty when there is none yet.
+
+    Raises:
+        SchemaError: the catalog does not follow marp_build/schemas/catalog.schema.json.
+    """
+    path = root / DATA_DIR / "catalogo.yaml"
+    if not path.is_file():
+        return []
+    from marp_build.schema import validate
+
+    source = load_yaml(path, f"{DATA_DIR}/catalogo.yaml")
+    data = validate(source, "catalog", f"{DATA_DIR}/catalogo.yaml")
+    return list(data.get("conjuntos", data) if isinstance(data, dict) else data)
+
+
+def human_size(size: int) -> str:
+    """Bytes as a Spanish-readable size: '1,2 MB'."""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            text = f"{value:.0f}" if unit == "B" else f"{value:.1f}"
+            return f"{text.replace('.', ',')} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class Download:
+    """A file on the landing page."""
+
+    label: str
+    href: str
+    size: str = ""
+    description: str = ""
+    kind: str = ""
+
+
+@dataclass
+class LandingInfo:
+    """What the landing page lists, gathered by the build after conversion."""
+
+    presentations: list[dict[str, Any]] = field(default_factory=list)
+    guides: list[Download] = field(default_factory=list)
+    datasets: list[dict[str, Any]] = field(default_factory=list)
+    code: list[dict[str, Any]] = field(default_factory=list)
+    zip: Download | None = None
+
+
+def render_landing(course: Course, info: LandingInfo, target: Path) -> Path:
+    """Write dist/index.html from partials/landing.html.j2 with the landing CSS inlined.
+
+    Raises:
+        TemplateError / BundleError: the template fails or is missing.
+    """
+    env = make_environment(course.root)
+    env.autoescape = True  # HTML output: escape what course.yaml and the catalog say
+    css_path = course.root / "themes" / "landing.css"
+    try:
+        css = css_path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise BundleError(f"themes/landing.css: no se pudo leer ({err.strerror}); restaura el archivo") from err
+    try:
+        html = env.get_template("partials/landing.html.j2").render(
+            curso=course.data, info=info, css=css, qr=bool(course.data.get("url_publica"))
+        )
+    except (jinja2.TemplateError, MarpBuildError) as err:
+        raise template_error(course.root, "partials/landing.html.j2", err) from err
+    target.write_text(html, encoding="utf-8")
+    return target

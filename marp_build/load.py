@@ -1,0 +1,94 @@
+"""Stage 1: read course.yaml into plain data, remembering the line of every value for error messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from marp_build.errors import CourseFileError
+
+__all__ = ["CourseSource", "load_course", "load_yaml"]
+
+Path_ = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text: `revisado: 2026-11-30` must stay the string the schema expects."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class CourseSource:
+    """The parsed file plus where each value came from."""
+
+    path: Path
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int:
+        """Line of the value at `path`, or of its nearest parent that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    # 1-based line of the value (for a mapping entry we point at its key, where the user looks).
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = (*path, str(key_node.value))
+            lines[child] = key_node.start_mark.line + 1
+            _record_lines(value_node, child, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, (*path, index), lines)
+
+
+def load_yaml(path: Path, display: str | None = None) -> CourseSource:
+    """Parse a YAML file, keeping line numbers.
+
+    Raises:
+        CourseFileError: the file is missing, unreadable or not valid YAML.
+    """
+    display = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        msg = f"{display}: no existe; crea el archivo del curso o indica otra carpeta con --raiz"
+        raise CourseFileError(msg) from err
+    except UnicodeDecodeError as err:
+        msg = f"{display}: no está en UTF-8; guárdalo con codificación UTF-8"
+        raise CourseFileError(msg) from err
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
+        problem = err.problem or err.context or "YAML no válido"
+        msg = f"{where}: error de sintaxis YAML ({problem}); revisa la sangría, los dos puntos y las comillas"
+        raise CourseFileError(msg) from err
+    except yaml.YAMLError as err:
+        msg = f"{display}: error de sintaxis YAML ({err})"
+        raise CourseFileError(msg) from err
+    lines: dict[Path_, int] = {}
+    if node is not None:
+        _record_lines(node, (), lines)
+    return CourseSource(path=path, data=data, lines=lines)
+
+
+def load_course(root: Path) -> CourseSource:
+    """Read `course.yaml` from the course folder (see `load_yaml`)."""
+    return load_yaml(root / "course.yaml", "course.yaml")
