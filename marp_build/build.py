@@ -20,7 +20,7 @@ from pathlib import Path
 
 from marp_build import bundle
 from marp_build.doctor import marp_version
-from marp_build.errors import BrowserNotFoundError, UsageError
+from marp_build.errors import BrowserNotFoundError, TemplateError, UsageError
 from marp_build.load import load_course
 from marp_build.marp import FORMATS, Batch, Format, prepare_themes, run_batches, stage_inputs
 from marp_build.model import Course, Deck, build_course
@@ -116,11 +116,12 @@ def build(
             known = ", ".join(d.id for d in course.decks)
             raise UsageError(f"no existe la presentación {', '.join(sorted(missing))} en course.yaml (hay: {known})")
     rendered = render_decks(course)
+    _check_images(root, rendered)
     say(f"{len(rendered)} documentos generados desde las plantillas")
     catalog = bundle.load_catalog(root)
     extra_files = _extra_bundle_files(root)
 
-    cache = root / ".cache" / "marp-build"
+    cache = Path(os.environ.get("MARP_BUILD_CACHE") or root / ".cache" / "marp-build")
     themes = prepare_themes(root / "themes", cache / "temas")
     images = root / "decks" / IMAGES_DIR
     theme_digest = _tree_digest(themes, themes[0].parent) if themes else ""
@@ -131,11 +132,8 @@ def build(
     for item in rendered:
         for fmt in _formats_for(item.deck, formats):
             linked = sorted({images.parent / m for m in _IMAGE_RE.findall(item.markdown)})
-            missing_images = [p for p in linked if not p.is_file()]
-            image_digest = _tree_digest([p for p in linked if p.is_file()], root) if fmt.needs_browser else ""
+            image_digest = _tree_digest(linked, root) if fmt.needs_browser else ""
             key = _digest(version, fmt.name, " ".join(fmt.flags), theme_digest, image_digest, item.markdown)
-            if missing_images:
-                key = "falta-" + key  # marp-cli will report the missing image as an error
             jobs.append((item, fmt, key))
 
     manifest = {
@@ -208,6 +206,26 @@ def build(
     _prune(outputs, {f"{k}{f.suffix}" for _, f, k in jobs})
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _check_images(root: Path, rendered: list[RenderedDeck]) -> None:
+    """Every image a deck links must exist (marp-cli would only warn, and silently drop it from the PDF).
+
+    Raises:
+        TemplateError: naming the template line that links the missing image.
+    """
+    problems = []
+    for item in rendered:
+        template = (root / item.deck.template).read_text(encoding="utf-8").splitlines()
+        for ref in dict.fromkeys(_IMAGE_RE.findall(item.markdown)):
+            if not (root / "decks" / ref).is_file():
+                line = next((n for n, text in enumerate(template, 1) if ref in text), 1)
+                problems.append(
+                    f"{item.deck.template}:{line}: la imagen {ref} no existe en decks/{IMAGES_DIR}/; "
+                    "revisa el nombre o agrega el archivo"
+                )
+    if problems:
+        raise TemplateError("\n".join(problems))
 
 
 def _extra_bundle_files(root: Path) -> dict[str, bytes]:

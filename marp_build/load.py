@@ -78,7 +78,7 @@ def load_yaml(path: Path, display: str | None = None) -> CourseSource:
         mark = err.problem_mark or err.context_mark
         where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
         problem = err.problem or err.context or "YAML no válido"
-        msg = f"{where}: error de sintaxis YAML ({problem}); revisa la sangría, los dos puntos y las comillas"
+        msg = f"{where}: error de sintaxis YAML ({problem}); revisa la sangría, los dos puntos y las comillas (una comilla sin cerrar puede estar en una línea anterior)"
         raise CourseFileError(msg) from err
     except yaml.YAMLError as err:
         msg = f"{display}: error de sintaxis YAML ({err})"

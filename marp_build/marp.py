@@ -34,9 +34,9 @@ class Format:
 
 FORMATS = {
     "html": Format("html", ".html", ("--bespoke.progress",), False),
-    "pdf": Format("pdf", ".pdf", ("--pdf", "--pdf-outlines", "--allow-local-files"), True),
+    "pdf": Format("pdf", ".pdf", ("--pdf", "--pdf-outlines", "--pdf-outlines.pages=false", "--allow-local-files"), True),
     # Instructor copy: the speaker notes travel as PDF annotations next to each slide.
-    "notas": Format("notas", ".pdf", ("--pdf", "--pdf-notes", "--pdf-outlines", "--allow-local-files"), True),
+    "notas": Format("notas", ".pdf", ("--pdf", "--pdf-notes", "--pdf-outlines", "--pdf-outlines.pages=false", "--allow-local-files"), True),
     "pptx": Format("pptx", ".pptx", ("--pptx", "--allow-local-files"), True),
 }
 

@@ -128,6 +128,15 @@ class _Helpers:
         with self._data_file(ruta).open(encoding="utf-8") as handle:
             return sum(1 for line in handle if line.strip())
 
+    def validacion(self, ruta: str) -> str:
+        """What `marp-build data validate` prints for a file under data_templates/ (run now, not copied)."""
+        from marp_build.validate_data import summarize, validate_path
+
+        path = self._data_file(ruta)
+        report = validate_path(path)
+        lines = [finding.format().replace(str(path), ruta) for finding in report.findings]
+        return "\n".join([*lines, *summarize(report)])
+
     @staticmethod
     def tokens(texto: str) -> list[str]:
         """The pieces a real tokenizer (cl100k_base, bundled offline) splits a text into."""
@@ -167,6 +176,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         filas_csv=helpers.filas_csv,
         contar_lineas=helpers.contar_lineas,
         tokens=helpers.tokens,
+        validacion=helpers.validacion,
         qr_svg=helpers.qr_svg,
         marca=_mark,
     )
@@ -198,7 +208,7 @@ def _spanish_undefined(message: str) -> str:
         return f"variable '{match.group(1)}' no definida; revisa el nombre (o agrégala a course.yaml)"
     match = re.match(r"'(.+?)' has no attribute '(.+?)'", message)
     if match:
-        return f"'{match.group(2)}' no definido en {match.group(1)}; revisa el nombre del campo en course.yaml"
+        return f"el campo '{match.group(2)}' no existe; revisa cómo se escribe en la plantilla y en course.yaml"
     return f"valor no definido ({message})"
 
 
@@ -251,8 +261,11 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
     subsections = {sub["id"]: sub for section in course.data["secciones"] for sub in section["subsecciones"]}
     template_lines = (course.root / deck.template).read_text(encoding="utf-8").splitlines()
     # The first slide has no separator of its own: point at the line that opens the slides block.
-    first_line = next((i for i, text_line in enumerate(template_lines, 1) if "block slides" in text_line), 1)
-    block: str | None = None
+    block_line = next((i for i, text_line in enumerate(template_lines, 1) if "block slides" in text_line), 0)
+    first_line = next((n for n in range(block_line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), 1)
+    # Slides before the first divider (cover, agenda, opening) count inside the deck's first block.
+    first_sub = deck.sections[0]["subsecciones"][0]["id"] if deck.sections and deck.kind == "presentacion" else None
+    block: str | None = first_sub
     chunks, slides = [], []
     for number, (start, end) in enumerate(zip(bounds, bounds[1:]), start=1):
         raw = "\n".join(lines[start + 1 : end])
@@ -261,6 +274,9 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
         if src:
             source, _, line_text = src.rpartition(":")
             line = int(line_text)
+            if source == deck.template:
+                # Report the slide's first written line, not the `---` above it.
+                line = next((n for n in range(line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), line)
         minutes = 0.0
         for kind, value in _MARK_RE.findall(raw):
             if kind == "bloque":

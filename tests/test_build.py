@@ -1,0 +1,128 @@
+"""End to end: the real marp-cli and Chromium build a scenario course; the PDFs are read back."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from marp_build import build as build_module
+from marp_build.build import build, load
+from marp_build.render import render_decks
+from marp_build.errors import TemplateError
+
+pytestmark = pytest.mark.e2e
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def built(built_minimal):
+    return built_minimal, None
+
+
+def test_dist_holds_every_output(built_copy):
+    dist = built_copy / "dist"
+    for name in ("index.html", "01-prueba.html", "01-prueba.pdf", "instructor/01-prueba-notas.pdf",
+                 "guias/guia-prueba.pdf", "datos-curso.zip", "datos/ejemplo.csv", "img/circulo.svg"):
+        assert (dist / name).is_file(), name
+    result = build(built_copy, force=True)
+    assert result.converted == {"html": ["01-prueba"], "pdf": ["01-prueba", "guia-prueba"], "notas": ["01-prueba"]}
+
+
+def test_pdf_pages_match_slides_and_carry_the_text(built):
+    root, _ = built
+    slides = len(render_decks(load(root))[0].slides)
+    reader = PdfReader(root / "dist" / "01-prueba.pdf")
+    assert len(reader.pages) == slides == 7
+    first = reader.pages[0].extract_text()
+    assert "Curso mínimo de prueba" in first and "Parte 1 · Prueba" in first
+    assert "Me encantó el servicio" in reader.pages[3].extract_text()
+    def titles(items):
+        for item in items:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    assert list(titles(reader.outline)) == ["Curso mínimo de prueba", "Escenario para las pruebas", "Tokens",
+                                          "Los tokens de una frase", "Un ejemplo del archivo", "Ajuste fino",
+                                          "Idea clave"]
+    guide = PdfReader(root / "dist" / "guias" / "guia-prueba.pdf")
+    box = guide.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (596, 842)  # A4
+
+
+def test_instructor_pdf_has_the_notes(built):
+    root, _ = built
+    reader = PdfReader(root / "dist" / "instructor" / "01-prueba-notas.pdf")
+    notes = [a.get_object().get("/Contents", "") for page in reader.pages for a in page.get("/Annots", [])]
+    assert any("Nota de prueba con exactamente diez palabras" in n for n in notes)
+    assert not PdfReader(root / "dist" / "01-prueba.pdf").pages[2].get("/Annots")
+
+
+def test_html_is_offline_and_has_presenter_notes(built):
+    root, _ = built
+    html = (root / "dist" / "01-prueba.html").read_text(encoding="utf-8")
+    remote = re.findall(r"""(?:src|href)=["'](https?:)|url\(["']?https?:|@import\s+["']?https?:""", html)
+    assert remote == []
+    assert "twemoji" not in html and "😀" in html
+    assert "Nota de prueba con exactamente diez palabras" in html
+    assert "bespoke-marp-note" in html
+
+
+def test_zip_is_sorted_dated_and_has_no_hidden_files(built_copy):
+    root = built_copy
+    (root / "data_templates" / ".oculto").write_text("x")
+    build(root)
+    with zipfile.ZipFile(root / "dist" / "datos-curso.zip") as archive:
+        names = archive.namelist()
+        assert names == sorted(names)
+        assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
+        assert "datos-curso/ejemplo.csv" in names
+        assert not any("/." in n for n in names)
+
+
+def test_landing_links_resolve(built):
+    root, _ = built
+    dist = root / "dist"
+    html = (dist / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"#:]+)"', html)
+    assert {"01-prueba.html", "01-prueba.pdf", "datos-curso.zip", "guias/guia-prueba.pdf"} <= set(links)
+    assert all((dist / link).is_file() for link in links)
+    assert "Curso mínimo de prueba" in html and "10:00–10:40" in html
+
+
+def test_rebuild_with_nothing_changed_starts_no_node(built_copy, monkeypatch):
+    root = built_copy
+    before = _hashes(root / "dist")
+    monkeypatch.setattr(build_module, "run_batches", lambda *a, **k: pytest.fail("marp-cli started"))
+    result = build(root)
+    assert result.up_to_date
+    assert _hashes(root / "dist") == before
+
+
+def test_editing_one_deck_reconverts_only_it(built_copy):
+    root = built_copy
+    template = root / "decks" / "guia-prueba.md.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace("Ejecuta todo", "Ejecuta todas las celdas"))
+    result = build(root)
+    assert result.converted == {"pdf": ["guia-prueba"]}
+    assert "Ejecuta todas las celdas" in PdfReader(root / "dist" / "guias" / "guia-prueba.pdf").pages[0].extract_text()
+
+
+def test_a_failed_build_leaves_the_previous_dist_whole(built_copy):
+    root = built_copy
+    before = _hashes(root / "dist")
+    deck = root / "decks" / "01-prueba.md.j2"
+    deck.write_text(deck.read_text(encoding="utf-8").replace("{{ m.portada() }}", "{{ m.portada( }}"))
+    with pytest.raises(TemplateError):
+        build(root)
+    assert _hashes(root / "dist") == before
+    assert not list(root.glob(".dist-*"))
