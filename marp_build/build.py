@@ -162,7 +162,7 @@ def build(
     todo: dict[str, list[tuple[RenderedDeck, str]]] = {}
     for item, fmt, key in jobs:
         wanted = selected is None or item.deck.id in selected
-        cached = outputs / f"{key}{fmt.suffix}"
+        cached = _cached(outputs, key, fmt)
         if (force and wanted) or (not cached.is_file() and wanted):
             todo.setdefault(fmt.name, []).append((item, key))
         elif cached.is_file():
@@ -203,7 +203,7 @@ def build(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    _prune(outputs, {f"{k}{f.suffix}" for _, f, k in jobs})
+    _prune(outputs, {_cached(outputs, k, f).name for _, f, k in jobs}, {f.name for _, f, _ in jobs})
     result.seconds = time.perf_counter() - started
     return result
 
@@ -241,25 +241,29 @@ def _store(batches: list[Batch], todo: dict[str, list[tuple[RenderedDeck, str]]]
     for batch in batches:
         for item, key in todo[batch.fmt.name]:
             produced = batch.output_dir / f"{item.deck.id}{batch.fmt.suffix}"
-            os.replace(produced, outputs / f"{key}{batch.fmt.suffix}")
+            os.replace(produced, _cached(outputs, key, batch.fmt))
 
 
 def _assemble(course, rendered, jobs, outputs, dist, staging, selected, catalog, extra_files) -> bundle.LandingInfo:
     info = bundle.LandingInfo()
     by_deck: dict[str, dict[str, bundle.Download]] = {}
-    for item, fmt, key in jobs:
-        name = output_name(item.deck, fmt)
-        cached = outputs / f"{key}{fmt.suffix}"
-        target = staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if cached.is_file():
-            _link_or_copy(cached, target)
-        elif selected is not None and (dist / name).is_file():
-            _link_or_copy(dist / name, target)  # not selected this time: keep the previous output
-        else:
-            continue
-        size = bundle.human_size(target.stat().st_size)
-        by_deck.setdefault(item.deck.id, {})[fmt.name] = bundle.Download(item.deck.title, name, size)
+    keys = {(item.deck.id, fmt.name): key for item, fmt, key in jobs}
+    for item in rendered:
+        for fmt in _formats_for(item.deck, FORMATS):
+            name = output_name(item.deck, fmt)
+            key = keys.get((item.deck.id, fmt.name))
+            cached = _cached(outputs, key, fmt) if key else None
+            target = staging / name
+            if cached is not None and cached.is_file():
+                source = cached
+            elif (dist / name).is_file() and (key is None or selected is not None):
+                source = dist / name  # a format or deck not built this time: keep its previous output
+            else:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(source, target)
+            size = bundle.human_size(target.stat().st_size)
+            by_deck.setdefault(item.deck.id, {})[fmt.name] = bundle.Download(item.deck.title, name, size)
     subsections = {s["id"]: s for s in course.data["secciones"]}
     for item in rendered:
         deck, files = item.deck, by_deck.get(item.deck.id, {})
@@ -326,10 +330,19 @@ def _swap(staging: Path, dist: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _prune(outputs: Path, keep: set[str]) -> None:
-    """Drop cached conversions no current deck uses (the cache would otherwise grow with every edit)."""
+def _cached(outputs: Path, key: str, fmt: Format) -> Path:
+    """The cache file of one conversion: content hash, then the format (so pruning can tell formats apart)."""
+    return outputs / f"{key}.{fmt.name}{fmt.suffix}"
+
+
+def _prune(outputs: Path, keep: set[str], formats: set[str]) -> None:
+    """Drop cached conversions of the formats just built that no current deck uses.
+
+    Without it the cache grows with every edit; formats not built this time keep their entries.
+    """
     for path in outputs.iterdir():
-        if path.name not in keep:
+        fmt = path.name.split(".")[1] if path.name.count(".") >= 2 else ""
+        if fmt in formats and path.name not in keep:
             path.unlink(missing_ok=True)
 
 

@@ -67,9 +67,10 @@ MAX_CLASSES = 1000  # more distinct labels than this means the label column hold
 
 MAX_FINDINGS_PER_CODE = 20  # a broken 1 GB file must not produce millions of lines (or of objects in memory)
 MAX_LINE_BYTES = 32 * 1024 * 1024  # far above any example a platform accepts; caps memory per line
-# Token counting is the slow part (about 5x the JSON parsing). Up to this many bytes every example is counted
-# exactly; in bigger files one example in k is counted and the rest estimated from their length.
-EXACT_TOKEN_BYTES = 8 * 1024 * 1024
+# Token counting is the slow part (about 10x the JSON parsing). Up to this many bytes (some 5,000 typical
+# examples) every example is counted exactly; in bigger files one example in k is counted and the rest are
+# estimated from their size (measured: within about 1 % of the exact total on 100,000 examples).
+EXACT_TOKEN_BYTES = 4 * 1024 * 1024
 
 _MESSAGE_KEYS = frozenset(("role", "content", "name", "function_call", "tool_calls", "tool_call_id", "weight"))
 _ROLES = frozenset(("system", "user", "assistant", "tool", "function"))
@@ -144,6 +145,10 @@ def _num(n: int) -> str:
 
 def _dec(x: float) -> str:
     return f"{x:.1f}"
+
+
+def _span(low: int, high: int) -> str:
+    return _num(low) if low == high else f"{_num(low)} a {_num(high)}"
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -646,9 +651,11 @@ class _JsonlChecker:
             if type(m) is dict and len(m) == 2:
                 role = m.get("role")
                 content = m.get("content")
-                if type(role) is str and role in plain and type(content) is str and content and not content.isspace():
-                    append((role, content.strip(), "", ""))
-                    continue
+                if type(content) is str and type(role) is str and role in plain:
+                    text = content.strip()
+                    if text:
+                        append((role, text, "", ""))
+                        continue
             checked = self._check_message(m, i, line, where, call_ids)
             if checked is not None:
                 append(checked)
@@ -1042,6 +1049,7 @@ class _JsonlChecker:
 
     # -- one example --------------------------------------------------------------------------------
     def _not_object(self, obj: Any, line: int) -> bool:
+        """Report a line that is valid JSON but not an object; True when it was not one."""
         if type(obj) is dict:
             return False
         shape = (
@@ -1067,7 +1075,8 @@ class _JsonlChecker:
                 )
 
     def _check_chat(self, obj: Any, line: int, nbytes: int) -> None:
-        if self._not_object(obj, line):
+        if type(obj) is not dict:
+            self._not_object(obj, line)
             return
         add = self.findings.add
         errors_before = self.findings.n_errors
@@ -1162,8 +1171,7 @@ class _JsonlChecker:
             self.no_system += 1
             if len(self.no_system_lines) < MAX_FINDINGS_PER_CODE:
                 self.no_system_lines.append(line)
-        key = hash((extra, tuple(msgs)))
-        self._account(key, line, len(msgs), self._tokens(msgs, extra, nbytes, line))
+        self._record(msgs, extra, nbytes, line)
 
     def _check_preference(self, obj: Any, line: int, nbytes: int) -> None:
         if self._not_object(obj, line):
@@ -1246,11 +1254,10 @@ class _JsonlChecker:
             )
         if self.findings.n_errors != errors_before or msgs is None:
             return
-        all_msgs = msgs + outputs
-        key = hash((extra, tuple(all_msgs)))
-        self._account(key, line, len(all_msgs), self._tokens(all_msgs, extra, nbytes, line))
+        self._record(msgs + outputs, extra, nbytes, line)
 
-    def _tokens(self, msgs: List[Tuple[str, str, str, str]], extra: str, nbytes: int, line: int) -> Tuple[int, int]:
+    def _record(self, msgs: List[Tuple[str, str, str, str]], extra: str, nbytes: int, line: int) -> None:
+        """Count the tokens of a valid example, add it to the statistics, and look for duplicates/overlap."""
         assert self.counter is not None
         total, assistant = self.counter.example(msgs, extra, self.valid, nbytes, self.max_tokens)
         if total > self.max_tokens:
@@ -1262,15 +1269,14 @@ class _JsonlChecker:
                 f"el ejemplo tiene unos {_num(total)} tokens, más que el límite de {_num(self.max_tokens)}: se "
                 "truncará al entrenar; acórtalo o divídelo en varios ejemplos",
             )
-        return total, assistant
-
-    def _account(self, key: int, line: int, n_messages: int, tokens: Tuple[int, int]) -> None:
+            self.billed_sum += self.max_tokens
+        else:
+            self.billed_sum += total
         self.valid += 1
-        self.messages.add(n_messages)
-        total = tokens[0]
+        self.messages.add(len(msgs))
         self.tokens.add(total)
-        self.assistant_tokens += tokens[1]
-        self.billed_sum += total if total < self.max_tokens else self.max_tokens
+        self.assistant_tokens += assistant
+        key = hash((extra, tuple(msgs)))
         first = self.keys.get(key)
         if first is not None:
             self.duplicates += 1
@@ -1943,13 +1949,13 @@ def _jsonl_summary(stats: Dict[str, Any], training: bool) -> List[str]:
         line += f" (sin errores: {_num(valid)})"
     if valid:
         m = stats["messages_per_example"]
-        line += f"; mensajes por ejemplo: {m['min']} a {m['max']}, promedio {_dec(m['mean'])}"
+        line += f"; mensajes por ejemplo: {_span(m['min'], m['max'])}, promedio {_dec(m['mean'])}"
     lines.append(line)
     if not valid:
         return lines
     t = stats["tokens_per_example"]
     lines.append(
-        f"Tokens por ejemplo: {_num(t['min'])} a {_num(t['max'])}, promedio {_dec(t['mean'])}; en total "
+        f"Tokens por ejemplo: {_span(t['min'], t['max'])}, promedio {_dec(t['mean'])}; en total "
         f"{_num(stats['total_tokens'])} (de las respuestas del asistente: {_num(stats['assistant_tokens'])})"
     )
     over = stats["over_limit"]
@@ -1985,7 +1991,7 @@ def _csv_summary(stats: Dict[str, Any]) -> List[str]:
     length = stats["text_length"]
     if stats["examples"] and length["total"]:
         lines.append(
-            f"Largo del texto: {_num(length['min'])} a {_num(length['max'])} caracteres, promedio {_dec(length['mean'])}"
+            f"Largo del texto: {_span(length['min'], length['max'])} caracteres, promedio {_dec(length['mean'])}"
         )
     return lines
 

@@ -126,3 +126,16 @@ def test_a_failed_build_leaves_the_previous_dist_whole(built_copy):
         build(root)
     assert _hashes(root / "dist") == before
     assert not list(root.glob(".dist-*"))
+
+
+def test_a_partial_build_keeps_the_other_outputs(built_copy):
+    root = built_copy
+    deck = root / "decks" / "01-prueba.md.j2"
+    deck.write_text(deck.read_text(encoding="utf-8").replace("Los tokens de una frase", "Tokens de una frase"))
+    result = build(root, formats=["html"], only=["01-prueba"])
+    assert result.converted == {"html": ["01-prueba"]}
+    dist = root / "dist"
+    assert "Tokens de una frase" in (dist / "01-prueba.html").read_text(encoding="utf-8")
+    for name in ("01-prueba.pdf", "instructor/01-prueba-notas.pdf", "guias/guia-prueba.pdf"):
+        assert (dist / name).is_file(), name
+    assert 'href="01-prueba.pdf"' in (dist / "index.html").read_text(encoding="utf-8")

@@ -243,3 +243,228 @@ def tiny_chat_model(tmp_path_factory) -> Path:
     model.save_pretrained(folder)
     wrapped.save_pretrained(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_classifier(tiny_encoder, tmp_path_factory) -> Path:
+    """The tiny encoder with a classification head for the three sentiment labels, as a published model would be."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    labels = sorted({row["target"] for row in read_csv_rows(SENTIMENT_TRAIN)})
+    torch.manual_seed(1)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        tiny_encoder,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={label: index for index, label in enumerate(labels)},
+    )
+    folder = tmp_path_factory.mktemp("tiny_classifier")
+    model.save_pretrained(folder)
+    AutoTokenizer.from_pretrained(tiny_encoder).save_pretrained(folder)
+    return folder
+
+
+# ---------------------------------------------------------------- committed notebooks
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_is_committed_clean_with_a_parameters_cell(name):
+    import nbformat
+
+    nb = nbformat.read(CODIGO / name, as_version=4)
+    nbformat.validate(nb)
+    code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert all(not cell.outputs and cell.execution_count is None for cell in code_cells), "clear the outputs"
+    tagged = [i for i, cell in enumerate(nb.cells) if "parameters" in cell.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    install = next(i for i, cell in enumerate(nb.cells) if "PINNED = {" in cell.source)
+    assert tagged[0] < install, "the parameters cell comes first, so Colab's form shows it at the top"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    # Every step is explained: each code cell follows a Spanish markdown cell.
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert nb.cells[i - 1].cell_type == "markdown", f"cell {i} has no explanation before it"
+    assert nb.metadata["accelerator"] == "GPU"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_installed_versions_equal_the_notebook_pins(name):
+    pins = pinned_versions(name)
+    assert pins, name
+    for package, version in pins.items():
+        assert importlib.metadata.version(package) == version, f"{name} pins {package}=={version}"
+    test_pins = requirement_pins(CODIGO / "requirements-test.txt")
+    for package, version in pins.items():
+        assert test_pins.get(normalize(package)) == version, f"requirements-test.txt disagrees on {package}"
+    assert "torch" not in pins, "Colab ships its own torch"
+
+
+def test_requirements_test_pins_are_installed():
+    for package, version in requirement_pins(CODIGO / "requirements-test.txt").items():
+        installed = importlib.metadata.version(package)
+        assert installed.split("+")[0] == version, f"{package}: installed {installed}, pinned {version}"
+
+
+# ---------------------------------------------------------------- classifier notebook
+
+
+def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path, offline):
+    import numpy as np
+    import torch
+    from sklearn.metrics import accuracy_score, f1_score
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    results = tmp_path / "resultados"
+    sentences = ["La entrega fue rapidísima y el producto es excelente.", "Nunca respondieron mi reclamo."]
+    nb = run_notebook(
+        "clasificador_colab.ipynb",
+        {
+            "MODELO_BASE": str(tiny_encoder),
+            "ARCHIVO_ENTRENAMIENTO": str(SENTIMENT_TRAIN),
+            "ARCHIVO_VALIDACION": str(SENTIMENT_VALIDATION),
+            "CARPETA_DE_RESULTADOS": str(results),
+            "EPOCAS": 1,
+            "MAX_PASOS": 8,
+            "FRASES_DE_PRUEBA": sentences,
+        },
+        tmp_path,
+    )
+    output = text_outputs(nb)
+    assert "Las bibliotecas ya están instaladas con las versiones correctas." in output
+
+    validation = read_csv_rows(SENTIMENT_VALIDATION)
+    labels = sorted({row["target"] for row in read_csv_rows(SENTIMENT_TRAIN)})
+    metrics = json.loads((results / "metricas.json").read_text(encoding="utf-8"))
+    assert metrics["validation_examples"] == len(validation)
+    for key in ("accuracy", "precision_macro", "recall_macro", "f1_macro"):
+        assert 0.0 <= metrics[key] <= 1.0
+
+    # The saved model reproduces the reported figures when scored here, outside the notebook.
+    model_dir = results / "modelo"
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    assert [model.config.id2label[i] for i in range(len(labels))] == labels
+    encoded = tokenizer([row["text"] for row in validation], truncation=True, max_length=128, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        predicted = model(**encoded).logits.argmax(-1).numpy()
+    truth = np.array([labels.index(row["target"]) for row in validation])
+    assert metrics["accuracy"] == pytest.approx(accuracy_score(truth, predicted), abs=1e-6)
+    assert metrics["f1_macro"] == pytest.approx(f1_score(truth, predicted, average="macro", zero_division=0), abs=1e-6)
+
+    png = (results / "matriz_confusion.png").read_bytes()
+    assert png.startswith(PNG_MAGIC) and len(png) > 5_000
+    assert len(image_outputs(nb)) == 1, "the confusion matrix is shown in the notebook"
+    card = (model_dir / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("---\nlanguage: es\n")
+    assert f"| F1 (macro) | {metrics['f1_macro']:.3f} |" in card
+    assert f"Medidos con {len(validation)} ejemplos" in card
+    for sentence in sentences:
+        assert re.search(re.escape(f"«{sentence}»") + r"\n   → (" + "|".join(labels) + r") \(confianza \d+,\d %\)", output)
+    assert "No se publicó en Hugging Face" in output
+
+
+def test_clasificador_notebook_reads_a_spreadsheet_export_without_validation_file(tiny_encoder, tmp_path, offline):
+    """An attendee's own file: `;`-separated, Windows-1252, header in capitals, one row without label."""
+    rows = read_csv_rows(SENTIMENT_TRAIN)
+    lines = ["Text;Target"] + [f"{row['text'].replace(';', ',')};{row['target']}" for row in rows]
+    lines.insert(3, "Este texto quedó sin etiqueta;")
+    own = tmp_path / "mis_opiniones.csv"
+    own.write_bytes("\r\n".join(lines).encode("cp1252"))
+    results = tmp_path / "resultados"
+    nb = run_notebook(
+        "clasificador_colab.ipynb",
+        {
+            "MODELO_BASE": str(tiny_encoder),
+            "ARCHIVO_ENTRENAMIENTO": str(own),
+            "ARCHIVO_VALIDACION": "",
+            "CARPETA_DE_RESULTADOS": str(results),
+            "MAX_PASOS": 2,
+        },
+        tmp_path,
+    )
+    output = text_outputs(nb)
+    assert "no está en UTF-8; lo leí como Windows-1252" in output
+    assert "salté 1 fila(s)" in output and "línea 4: falta la etiqueta (columna target)" in output
+    assert "mis_opiniones.csv (20 % apartado)" in output
+    per_label = {}
+    for row in rows:
+        per_label[row["target"]] = per_label.get(row["target"], 0) + 1
+    expected_validation = sum(max(1, round(count * 0.2)) for count in per_label.values())
+    metrics = json.loads((results / "metricas.json").read_text(encoding="utf-8"))
+    assert metrics["validation_examples"] == expected_validation
+
+
+def test_clasificador_notebook_stops_with_a_spanish_message_on_a_wrong_header(tiny_encoder, tmp_path, offline):
+    import nbclient
+
+    bad = tmp_path / "opiniones.csv"
+    bad.write_text("frase,sentimiento\nMe gustó mucho,positivo\n", encoding="utf-8")
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        run_notebook(
+            "clasificador_colab.ipynb",
+            {"MODELO_BASE": str(tiny_encoder), "ARCHIVO_ENTRENAMIENTO": str(bad), "CARPETA_DE_RESULTADOS": str(tmp_path)},
+            tmp_path,
+        )
+    assert caught.value.ename == "NotebookStop"
+    assert caught.value.evalue == (
+        "«opiniones.csv», línea 1: las columnas son frase, sentimiento, pero hacen falta «text» (el texto) y "
+        "«target» (la etiqueta). Cambia la primera línea del archivo a: text,target"
+    )
+
+
+# ---------------------------------------------------------------- chat notebook
+
+
+def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model, tmp_path, offline):
+    from safetensors.torch import load_file
+
+    results = tmp_path / "resultados"
+    n_compare = 2
+    nb = run_notebook(
+        "chat_lora_colab.ipynb",
+        {
+            "MODELO_BASE": str(tiny_chat_model),
+            "ARCHIVO_ENTRENAMIENTO": str(CHAT_TRAIN),
+            "ARCHIVO_VALIDACION": str(CHAT_VALIDATION),
+            "CARPETA_DE_RESULTADOS": str(results),
+            "MAX_PASOS": 6,
+            "N_COMPARACIONES": n_compare,
+            "MAX_TOKENS_RESPUESTA": 10,
+            "PREGUNTAS_DE_PRUEBA": ["¿Cuál es el horario de atención?"],
+        },
+        tmp_path,
+    )
+    output = text_outputs(nb)
+    assert "Las bibliotecas ya están instaladas con las versiones correctas." in output
+    # Qwen3's template is one TRL can mask, so only the assistant's answers are trained on.
+    assert "Se entrenará solo con las respuestas del asistente." in output
+    assert f"Entrenamiento: {CHAT_TRAIN.name}, {len(read_jsonl(CHAT_TRAIN))} conversaciones" in output
+
+    adapter = results / "adaptador"
+    config = json.loads((adapter / "adapter_config.json").read_text(encoding="utf-8"))
+    assert config["r"] == 16 and config["lora_alpha"] == 16 and config["peft_type"] == "LORA"
+    weights = load_file(adapter / "adapter_model.safetensors")
+    lora_b = [tensor for key, tensor in weights.items() if "lora_B" in key]
+    assert lora_b and any(float(tensor.abs().sum()) > 0 for tensor in lora_b), "LoRA B starts at zero: training moved it"
+    assert "pipeline_tag: text-generation" in (adapter / "README.md").read_text(encoding="utf-8")
+
+    history = json.loads((results / "historial_entrenamiento.json").read_text(encoding="utf-8"))
+    assert [step for step, _ in history["entrenamiento"]] == list(range(1, 7))
+    assert history["validacion"], "validation loss recorded"
+    png = (results / "perdida.png").read_bytes()
+    assert png.startswith(PNG_MAGIC) and len(png) > 5_000
+    assert len(image_outputs(nb)) == 1
+
+    with (results / "comparacion.csv").open(encoding="utf-8", newline="") as handle:
+        comparison = list(csv.DictReader(handle))
+    validation = read_jsonl(CHAT_VALIDATION)[:n_compare]
+    assert len(comparison) == n_compare
+    for row, record in zip(comparison, validation):
+        messages = record["messages"]
+        assert row["pregunta"] == next(m["content"] for m in reversed(messages[:-1]) if m["role"] == "user")
+        assert row["respuesta esperada"] == messages[-1]["content"]
+        assert row["modelo base"] and row["modelo ajustado"]
+    assert "<th>Modelo base</th><th>Modelo ajustado</th>" in output
+    assert re.search(rf"El adaptador cambió \d de {n_compare} respuestas\.", output)
+    assert "Tú: ¿Cuál es el horario de atención?\nModelo ajustado: " in output
