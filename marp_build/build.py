@@ -74,8 +74,8 @@ def _digest(*parts: bytes | str) -> str:
 
 
 def _formats_for(deck: Deck, formats: Iterable[str]) -> list[Format]:
-    if deck.kind == "guia":  # printable guides: PDF only
-        return [FORMATS["pdf"]] if any(f in ("pdf", "notas") for f in formats) else []
+    if deck.kind == "guia":  # printable guides: PDF (and HTML, which `check` measures); no notes or PPTX
+        return [FORMATS[f] for f in formats if f in ("html", "pdf")]
     return [FORMATS[f] for f in formats]
 
 

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from marp_build import doctor as _doctor
+from marp_build.cli_data import data_app
 from marp_build.errors import MarpBuildError
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+app.add_typer(data_app, name="data")
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=True)
 
@@ -73,6 +75,33 @@ def build(
         f"{converted} conversiones nuevas, {result.reused} reutilizadas → {result.dist}",
         markup=False,
     )
+
+
+@app.command()
+def check(
+    raiz: RootOption = Path("."),
+    como_json: Annotated[bool, typer.Option("--json", help="Imprime los hallazgos en JSON (para otras herramientas).")] = False,
+    sin_navegador: Annotated[
+        bool, typer.Option("--sin-navegador", help="Omite las revisiones que abren Chromium (desbordes, sin conexión).")
+    ] = False,
+    ppm: Annotated[int, typer.Option("--ppm", help="Palabras por minuto para estimar el tiempo de las notas.")] = 150,
+) -> None:
+    """Revisa el curso antes de clase: esquema, plantillas, tiempos, desbordes, imágenes, enlaces y datos."""
+    from marp_build.check import run_check
+
+    report = run_check(raiz, browser=not sin_navegador, wpm=ppm)
+    if como_json:
+        out_console.print(report.to_json(), markup=False)
+    else:
+        for finding in report.findings:
+            out_console.print(finding.format(), markup=False)
+        out_console.print(
+            f"{report.decks} documentos, {report.slides} diapositivas revisadas en {report.seconds:.1f} s: "
+            f"{len(report.errors)} errores, {len(report.warnings)} avisos",
+            markup=False,
+        )
+    if report.errors:
+        raise typer.Exit(1)
 
 
 @app.command()

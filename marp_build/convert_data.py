@@ -118,7 +118,7 @@ def _convert_rows(source: CsvSource, findings: _Findings, out: TextIO) -> int:
                 line,
                 "error",
                 "pregunta-vacia",
-                f"la celda {names['user']} de la fila{note} está vacía; escribe la pregunta del usuario o borra la fila",
+                f"la celda {names['user']}{note} está vacía; escribe la pregunta del usuario o borra la fila",
             )
             bad = True
         if not assistant:
@@ -126,7 +126,7 @@ def _convert_rows(source: CsvSource, findings: _Findings, out: TextIO) -> int:
                 line,
                 "error",
                 "respuesta-vacia",
-                f"la celda {names['assistant']} de la fila{note} está vacía; escribe la respuesta que el modelo debe "
+                f"la celda {names['assistant']}{note} está vacía; escribe la respuesta que el modelo debe "
                 "aprender o borra la fila",
             )
             bad = True

@@ -509,7 +509,9 @@ class _JsonlChecker:
         self.no_system_lines: List[int] = []
         self.no_system = 0
         self.weighted = False  # set by _check_message when a message of the current example has "weight"
+        self._errors_at_messages = 0
         self.counter: Optional[_TokenCounter] = None
+        self.stopped = False  # the file is not JSONL at all (an array, pretty-printed JSON): counts are moot
 
     # -- reading ------------------------------------------------------------------------------------
     def run(self) -> None:
@@ -563,11 +565,21 @@ class _JsonlChecker:
                 if first:
                     first = False
                     if self._whole_file_shape(text, lineno):
+                        self.stopped = True
                         return
                 try:
                     obj = _parse_line(text)
-                except json.JSONDecodeError as err:
-                    add(lineno, "error", "json-invalido", _json_error_message(err))
+                except json.JSONDecodeError:
+                    # Parse again without the end of line, so an unclosed string is not reported as a
+                    # control character (the newline) but as what it is.
+                    try:
+                        _json_loads(text.rstrip("\r\n"))
+                        message = "la línea no es JSON válido; revisa comillas, comas y llaves"
+                    except json.JSONDecodeError as err:
+                        message = _json_error_message(err)
+                    except (ValueError, RecursionError):
+                        message = "la línea no es JSON válido; revisa comillas, comas y llaves"
+                    add(lineno, "error", "json-invalido", message)
                     continue
                 except _NonStandardJSON as err:
                     add(
@@ -641,7 +653,7 @@ class _JsonlChecker:
                 f"{where}\"{key_name}\" está vacío; agrega al menos un mensaje user y la respuesta assistant",
             )
             return None
-        errors_before = self.findings.n_errors
+        errors_before = self._errors_at_messages = self.findings.n_errors
         out: List[Tuple[str, str, str, str]] = []
         append = out.append
         call_ids: List[str] = []
@@ -784,7 +796,7 @@ class _JsonlChecker:
                     f"{where}el \"tool_call_id\" del mensaje {i} es {_show(tcid)}; copia ahí el \"id\" de la "
                     "llamada (tool_calls) que este mensaje responde",
                 )
-            elif tcid not in call_ids:
+            elif tcid not in call_ids and self.findings.n_errors == self._errors_at_messages:
                 add(
                     line,
                     "warning",
@@ -868,8 +880,9 @@ class _JsonlChecker:
                     f"{where}la parte {j} del \"content\" del mensaje {i} no es válida; cada parte debe ser "
                     "{\"type\": \"text\", \"text\": \"…\"}",
                 )
-        text = "\n".join(texts).strip()
-        if not text and not has_call and not any(type(p) is dict and p.get("type") == "image_url" for p in parts):
+        text = "".join(texts).strip()  # the parts are consecutive pieces of one text
+        has_image = any(type(p) is dict and p.get("type") == "image_url" for p in parts)
+        if not text and not has_call and not has_image and len(texts) == len(parts):
             add(
                 line,
                 "error",
@@ -1157,7 +1170,7 @@ class _JsonlChecker:
                 "todos los mensajes assistant tienen \"weight\": 0, así que el ejemplo no enseña nada; pon "
                 "\"weight\": 1 en la respuesta que quieres entrenar",
             )
-        if not extra and any(m[3] for m in msgs):
+        if "tools" not in obj and "functions" not in obj and any(m[3] for m in msgs):
             add(
                 line,
                 "warning",
@@ -1321,7 +1334,7 @@ class _JsonlChecker:
                 hidden = self.no_system - len(self.no_system_lines)
                 if hidden > 0:
                     self.findings.counts["sin-system"] += hidden
-        if self.role == "training" and self.examples:
+        if self.role == "training" and self.examples and not self.stopped:
             if self.examples < MIN_EXAMPLES:
                 add(
                     None,
@@ -1584,12 +1597,12 @@ class _CsvChecker:
             extra = [h for h in header if h not in (self.text_column, self.label_column)]
             if extra:
                 shown = ", ".join(_show(h) for h in extra)
-                self.findings.add(
-                    line,
-                    "warning",
-                    "columnas-extra",
-                    f"las columnas {shown} no se usan y se ignorarán; bórralas si no las necesitas",
+                message = (
+                    f"la columna {shown} no se usa y se ignorará; bórrala si no la necesitas"
+                    if len(extra) == 1
+                    else f"las columnas {shown} no se usan y se ignorarán; bórralas si no las necesitas"
                 )
+                self.findings.add(line, "warning", "columnas-extra", message)
             return True
         found = ", ".join(_show(h) for h in header) or "ninguna"
         lowered = {h.lower(): h for h in header}
@@ -1644,7 +1657,7 @@ class _CsvChecker:
                 line,
                 "error",
                 "texto-vacio",
-                f"la celda {self.text_column} de la fila{note} está vacía; escribe el texto o borra la fila",
+                f"la celda {self.text_column}{note} está vacía; escribe el texto o borra la fila",
             )
             bad = True
         if not label.strip():
@@ -1654,7 +1667,7 @@ class _CsvChecker:
                 line,
                 "error",
                 "clase-vacia",
-                f"la celda {self.label_column} de la fila{note} está vacía; escribe la clase del texto{hint}",
+                f"la celda {self.label_column}{note} está vacía; escribe la clase del texto{hint}",
             )
             bad = True
         if bad:
@@ -1795,7 +1808,7 @@ class _CsvChecker:
     def _balance_checks(self, counts: Dict[str, int]) -> None:
         add = self.findings.add
         for label, n in counts.items():
-            if n < MIN_PER_CLASS and (self.role == "training" or len(counts) > 1):
+            if n < MIN_PER_CLASS and self.role == "training":
                 add(
                     self.classes[label][1],
                     "warning",
@@ -1811,7 +1824,8 @@ class _CsvChecker:
                     None,
                     "warning",
                     "desbalance",
-                    f"la clase {_show(small_label)} tiene {small} ejemplos y {_show(big_label)} tiene {big} "
+                    f"la clase {_show(small_label)} tiene {_plural(small, 'ejemplo', 'ejemplos')} y {_show(big_label)} "
+                    f"tiene {_num(big)} "
                     f"(menos de la quinta parte); el modelo tenderá a ignorar {_show(small_label)}: agrega ejemplos de "
                     "ella o quita de la más grande",
                 )
@@ -1949,13 +1963,17 @@ def _jsonl_summary(stats: Dict[str, Any], training: bool) -> List[str]:
         line += f" (sin errores: {_num(valid)})"
     if valid:
         m = stats["messages_per_example"]
-        line += f"; mensajes por ejemplo: {_span(m['min'], m['max'])}, promedio {_dec(m['mean'])}"
+        line += f"; mensajes por ejemplo: {_span(m['min'], m['max'])}"
+        if m["min"] != m["max"]:
+            line += f", promedio {_dec(m['mean'])}"
     lines.append(line)
     if not valid:
         return lines
     t = stats["tokens_per_example"]
     lines.append(
-        f"Tokens por ejemplo: {_span(t['min'], t['max'])}, promedio {_dec(t['mean'])}; en total "
+        f"Tokens por ejemplo: {_span(t['min'], t['max'])}"
+        + (f", promedio {_dec(t['mean'])}" if t["min"] != t["max"] else "")
+        + "; en total "
         f"{_num(stats['total_tokens'])} (de las respuestas del asistente: {_num(stats['assistant_tokens'])})"
     )
     over = stats["over_limit"]
@@ -2012,10 +2030,10 @@ def summarize(report: Report) -> List[str]:
             lines += _token_note(stats.get("token_counting"))
     n_err, n_warn = len(report.errors), len(report.warnings)
     if n_err:
-        verdict = (
-            f"Resultado: {_plural(n_err, 'error', 'errores')} y {_plural(n_warn, 'aviso', 'avisos')}; corrige los "
-            "errores antes de subir el archivo."
-        )
+        counts = _plural(n_err, "error", "errores")
+        if n_warn:
+            counts += f" y {_plural(n_warn, 'aviso', 'avisos')}"
+        verdict = f"Resultado: {counts}; corrige los errores antes de subir el archivo."
     elif n_warn:
         verdict = (
             f"Resultado: sin errores, {_plural(n_warn, 'aviso', 'avisos')}; puedes subirlo, pero revisa los avisos."

@@ -468,3 +468,250 @@ def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model,
     assert "<th>Modelo base</th><th>Modelo ajustado</th>" in output
     assert re.search(rf"El adaptador cambió \d de {n_compare} respuestas\.", output)
     assert "Tú: ¿Cuál es el horario de atención?\nModelo ajustado: " in output
+
+
+# ---------------------------------------------------------------- Space app
+
+
+def load_space_app(monkeypatch, model_id: str):
+    monkeypatch.setenv("MODEL_ID", model_id)
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+    spec = importlib.util.spec_from_file_location("space_app_under_test", CODIGO / "space_clasificador" / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_space_classify_returns_a_probability_per_label(tiny_classifier, monkeypatch, offline):
+    import gradio as gr
+
+    app = load_space_app(monkeypatch, str(tiny_classifier))
+    labels = sorted({row["target"] for row in read_csv_rows(SENTIMENT_TRAIN)})
+    for text in app.EXAMPLES + ["muy " * 2000]:
+        scores = app.classify(text)
+        assert sorted(scores) == labels
+        assert sum(scores.values()) == pytest.approx(1.0, abs=1e-5)
+        assert all(0.0 <= value <= 1.0 for value in scores.values())
+    assert app.classify("   ") == {}
+    assert isinstance(app.demo, gr.Interface)
+    assert str(tiny_classifier) in app.demo.description
+
+
+def test_space_without_model_id_explains_how_to_set_it(monkeypatch):
+    import gradio as gr
+
+    app = load_space_app(monkeypatch, "")
+    with pytest.raises(gr.Error) as caught:
+        app.classify("Me encantó")
+    assert "Settings → Variables and secrets" in caught.value.message and "MODEL_ID" in caught.value.message
+    assert app.demo.description.startswith("⚠️ Falta indicar qué modelo usar.")
+
+
+def test_space_front_matter_and_requirements_match_the_tested_versions():
+    import yaml
+
+    readme = (CODIGO / "space_clasificador" / "README.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(readme.split("---\n")[1])
+    assert front["sdk"] == "gradio"
+    assert front["sdk_version"] == importlib.metadata.version("gradio")
+    assert front["python_version"] == f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert (CODIGO / "space_clasificador" / front["app_file"]).is_file()
+    assert len(front["short_description"]) <= 60
+    space_pins = requirement_pins(CODIGO / "space_clasificador" / "requirements.txt")
+    test_pins = requirement_pins(CODIGO / "requirements-test.txt")
+    assert space_pins and all(test_pins[name] == version for name, version in space_pins.items())
+
+
+# ---------------------------------------------------------------- OpenAI / Azure script
+
+
+class OpenAIStandIn:
+    """A local HTTP server that answers the calls of api_finetuning.py the way the OpenAI API does."""
+
+    def __init__(self, deny_training: bool = False, file_status_sequence=("processed",)):
+        self.requests: list[dict] = []
+        self.deny_training = deny_training
+        self.file_statuses = list(file_status_sequence)
+        self.job_polls = 0
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep pytest output clean
+                pass
+
+            def _reply(self, status: int, payload: dict):
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _record(self) -> bytes:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                stand_in.requests.append(
+                    {"method": self.command, "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+                )
+                return body
+
+            def do_POST(self):
+                body = self._record()
+                if self.path == "/v1/files":
+                    name = re.search(rb'filename="([^"]+)"', body).group(1).decode()
+                    file_id = f"file-{len([r for r in stand_in.requests if r['path'] == '/v1/files'])}"
+                    return self._reply(200, stand_in.file(file_id, name, stand_in.file_statuses[0]))
+                if self.path == "/v1/fine_tuning/jobs":
+                    if stand_in.deny_training:
+                        return self._reply(
+                            403,
+                            {
+                                "error": {
+                                    "message": "Fine-tuning is not available for this organization.",
+                                    "type": "invalid_request_error",
+                                    "param": None,
+                                    "code": "training_not_available",
+                                }
+                            },
+                        )
+                    stand_in.job_request = json.loads(body)
+                    return self._reply(200, stand_in.job("validating_files"))
+                self._reply(404, {"error": {"message": "not found", "code": None}})
+
+            def do_GET(self):
+                self._record()
+                path = self.path.split("?")[0]
+                if path.startswith("/v1/files/"):
+                    status = stand_in.file_statuses.pop(0) if len(stand_in.file_statuses) > 1 else stand_in.file_statuses[0]
+                    return self._reply(200, stand_in.file(path.rsplit("/", 1)[1], "x.jsonl", status))
+                if path == "/v1/fine_tuning/jobs/ftjob-curso1":
+                    stand_in.job_polls += 1
+                    status = ["validating_files", "running", "succeeded"][min(stand_in.job_polls, 3) - 1]
+                    return self._reply(200, stand_in.job(status))
+                if path == "/v1/fine_tuning/jobs/ftjob-curso1/events":
+                    return self._reply(200, {"object": "list", "data": stand_in.events(), "has_more": False})
+                self._reply(404, {"error": {"message": "not found", "code": None}})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def file(self, file_id: str, name: str, status: str) -> dict:
+        return {"id": file_id, "object": "file", "bytes": 1, "created_at": 1764547200, "filename": name,
+                "purpose": "fine-tune", "status": status}
+
+    def job(self, status: str) -> dict:
+        done = status == "succeeded"
+        return {
+            "id": "ftjob-curso1", "object": "fine_tuning.job", "created_at": 1764547200, "error": None,
+            "fine_tuned_model": "ft:gpt-4.1-mini-2025-04-14:curso::abc123" if done else None,
+            "finished_at": 1764550800 if done else None, "hyperparameters": {"n_epochs": 3},
+            "model": "gpt-4.1-mini-2025-04-14", "organization_id": "org-curso", "result_files": [], "seed": 1,
+            "status": status, "trained_tokens": 123456 if done else None, "training_file": "file-1",
+            "validation_file": None,
+        }
+
+    def events(self) -> list[dict]:
+        messages = ["Validating training file", "Fine-tuning job started", "Step 10/30: training loss=0.52",
+                    "The job has successfully completed"][: self.job_polls + 1]
+        # Newest first, like the API.
+        return [
+            {"id": f"ftevent-{i}", "object": "fine_tuning.job.event", "created_at": 1764547200 + 60 * i,
+             "level": "info", "message": message}
+            for i, message in reversed(list(enumerate(messages)))
+        ]
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def run_api_script(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_OPENAI_"))}
+    env.update({"OPENAI_API_KEY": "sk-prueba", "PYTHONIOENCODING": "utf-8", "NO_PROXY": "127.0.0.1"})
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, str(CODIGO / "api_finetuning.py"), *args],
+        capture_output=True, text=True, env=env, timeout=120, cwd=CODIGO,
+    )
+
+
+def test_api_script_uploads_creates_the_job_and_prints_the_model(tmp_path):
+    with OpenAIStandIn(file_status_sequence=("uploaded", "processed")) as api:
+        result = run_api_script(
+            str(CHAT_TRAIN), "--validacion", str(CHAT_VALIDATION), "--base-url", api.url, "--intervalo", "0",
+            "--sufijo", "retail", "--epocas", "2",
+        )
+    assert result.returncode == 0, result.stderr
+    calls = [(r["method"], r["path"].split("?")[0]) for r in api.requests]
+    assert calls[:2] == [("POST", "/v1/files"), ("GET", "/v1/files/file-1")]
+    assert ("POST", "/v1/fine_tuning/jobs") in calls
+    assert calls.count(("POST", "/v1/files")) == 2
+    uploads = [r for r in api.requests if r["path"] == "/v1/files"]
+    assert all(r["headers"]["authorization"] == "Bearer sk-prueba" for r in api.requests)
+    assert b'name="purpose"\r\n\r\nfine-tune' in uploads[0]["body"]
+    assert CHAT_TRAIN.read_bytes() in uploads[0]["body"] and CHAT_VALIDATION.read_bytes() in uploads[1]["body"]
+    assert api.job_request == {
+        "model": "gpt-4.1-mini-2025-04-14", "training_file": "file-1", "validation_file": "file-2",
+        "suffix": "retail", "method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 2}}},
+    }
+    assert calls.count(("GET", "/v1/fine_tuning/jobs/ftjob-curso1")) == 3
+    out = result.stdout
+    assert "Trabajo creado: ftjob-curso1" in out
+    # Events printed once each, oldest first.
+    positions = [out.index(m) for m in ("Validating training file", "Fine-tuning job started", "Step 10/30", "successfully completed")]
+    assert positions == sorted(positions) and out.count("Validating training file") == 1
+    assert "Estado: entrenando" in out and "Estado: terminado con éxito" in out
+    assert out.rstrip().splitlines()[-2] == "Modelo listo: ft:gpt-4.1-mini-2025-04-14:curso::abc123"
+
+
+def test_api_script_explains_the_2026_wind_down_on_403_training_not_available():
+    with OpenAIStandIn(deny_training=True) as api:
+        result = run_api_script(str(CHAT_TRAIN), "--base-url", api.url, "--intervalo", "0")
+    assert result.returncode == 3
+    err = result.stderr
+    assert "403 «training_not_available»" in err
+    assert "desde el 7 de mayo de 2026" in err and "desde el 2 de julio de 2026" in err and "desde el 6 de enero de 2027" in err
+    assert "Unsloth Studio" in err and "chat_lora_colab.ipynb" in err
+    assert "Traceback" not in err
+    assert "Modelo listo" not in result.stdout
+
+
+def test_api_script_refuses_an_invalid_file_before_any_upload(tmp_path):
+    bad = tmp_path / "datos.jsonl"
+    lines = CHAT_TRAIN.read_text(encoding="utf-8").splitlines()
+    broken = json.loads(lines[2])
+    broken["messages"] = [m for m in broken["messages"] if m["role"] != "assistant"]
+    lines[2] = json.dumps(broken, ensure_ascii=False)
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with OpenAIStandIn() as api:
+        result = run_api_script(str(bad), "--base-url", api.url, "--intervalo", "0")
+    assert result.returncode == 2
+    assert api.requests == []
+    assert f"{bad}:3: error:" in result.stdout
+    assert "no se subió" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_api_script_uses_the_azure_variables(tmp_path):
+    with OpenAIStandIn() as api:
+        endpoint = api.url.removesuffix("/v1") + "/azure"
+        result = run_api_script(
+            str(CHAT_TRAIN), "--intervalo", "0",
+            env_extra={"OPENAI_API_KEY": "", "AZURE_OPENAI_API_KEY": "clave-azure", "AZURE_OPENAI_ENDPOINT": endpoint},
+        )
+    # The stand-in only serves /v1: the request reached Azure's v1 path with Azure's key header.
+    assert result.returncode == 1
+    first = api.requests[0]
+    assert first["path"] == "/azure/openai/v1/files"
+    assert first["headers"]["api-key"] == "clave-azure"
+    assert "La API respondió 404" in result.stderr
+
+
+def test_api_script_without_key_says_how_to_set_it():
+    result = run_api_script(str(CHAT_TRAIN), env_extra={"OPENAI_API_KEY": ""})
+    assert result.returncode == 2
+    assert "Falta la clave de la API" in result.stderr and "OPENAI_API_KEY" in result.stderr

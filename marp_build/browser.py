@@ -1,0 +1,136 @@
+"""A real Chromium, driven by Playwright, to measure slides and watch network requests.
+
+Playwright's own browser download does not work offline, so we drive the system's Chrome/Chromium.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from marp_build.doctor import find_browser
+from marp_build.errors import BrowserNotFoundError
+
+__all__ = ["SlideBox", "open_browser", "measure_slides", "remote_requests", "LOCAL_SCHEMES"]
+
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+# Flags as the workplace probe found necessary: without the background-networking ones Chromium keeps
+# trying to reach Google's hosts, which a classroom without network (or this sandbox) refuses.
+_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps",
+]
+
+# For each slide: the farthest bottom/right reached by in-flow content (absolutely positioned header,
+# footer, page number and decorations excluded), in the slide's own pixels, plus boxes that scroll.
+_MEASURE_JS = """
+() => [...document.querySelectorAll('svg[data-marpit-svg] > foreignObject > section')].map((section) => {
+  const box = section.getBoundingClientRect();
+  const scale = box.width / section.offsetWidth || 1;
+  const style = getComputedStyle(section);
+  let bottom = 0, right = 0, clipped = [];
+  for (const el of section.querySelectorAll('*')) {
+    if (el.closest('header, footer')) continue;
+    const s = getComputedStyle(el);
+    if (s.position === 'absolute' || s.position === 'fixed' || s.display === 'none') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    bottom = Math.max(bottom, (r.bottom - box.top) / scale);
+    right = Math.max(right, (r.right - box.left) / scale);
+    if ((el.scrollWidth > el.clientWidth + 2 && ['auto', 'scroll', 'hidden'].includes(s.overflowX))
+        || (el.scrollHeight > el.clientHeight + 2 && ['auto', 'scroll', 'hidden'].includes(s.overflowY))) {
+      clipped.push(el.tagName.toLowerCase());
+    }
+  }
+  return {
+    width: section.offsetWidth, height: section.offsetHeight, bottom, right, clipped,
+    paddingBottom: parseFloat(style.paddingBottom), paddingRight: parseFloat(style.paddingRight),
+  };
+})
+"""
+
+
+@dataclass(frozen=True)
+class SlideBox:
+    """How far a slide's content reaches, in slide pixels."""
+
+    width: float
+    height: float
+    bottom: float
+    right: float
+    padding_bottom: float
+    padding_right: float
+    clipped: tuple[str, ...]
+
+
+@contextmanager
+def open_browser() -> Iterator[object]:
+    """A headless Chromium (Playwright `Browser`), closed on exit.
+
+    Raises:
+        BrowserNotFoundError: no Chromium-family browser (Playwright drives only those here).
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    executable = find_browser()
+    if "firefox" in executable.name:
+        msg = (f"`marp-build check` mide las diapositivas con Chrome o Chromium, no con {executable.name}; "
+               "instala Chromium con `sudo apt-get install -y chromium` o indica su ruta en CHROME_PATH")
+        raise BrowserNotFoundError(msg)
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=str(executable), args=_ARGS)
+        except PlaywrightError as err:
+            msg = f"no se pudo abrir {executable} para revisar las diapositivas: {str(err).splitlines()[0]}"
+            raise BrowserNotFoundError(msg) from err
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _blocking_page(browser, width: int, height: int):
+    """A page that lets only local requests through and records every other one."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    blocked: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(LOCAL_SCHEMES):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return page, blocked
+
+
+def measure_slides(browser, html: Path, width: int = 1280, height: int = 720) -> tuple[list[SlideBox], list[str]]:
+    """Load a Marp HTML file offline; return every slide's extent and the remote requests it tried."""
+    page, blocked = _blocking_page(browser, width, height)
+    try:
+        page.goto(html.resolve().as_uri(), wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        raw = page.evaluate(_MEASURE_JS)
+    finally:
+        page.close()
+    boxes = [
+        SlideBox(r["width"], r["height"], r["bottom"], r["right"], r["paddingBottom"], r["paddingRight"],
+                 tuple(r["clipped"]))
+        for r in raw
+    ]
+    return boxes, blocked
+
+
+def remote_requests(browser, html: Path, width: int = 1280, height: int = 800) -> list[str]:
+    """Remote URLs a page tries to fetch when loaded with the network blocked."""
+    page, blocked = _blocking_page(browser, width, height)
+    try:
+        page.goto(html.resolve().as_uri(), wait_until="load")
+    finally:
+        page.close()
+    return blocked

@@ -1,0 +1,381 @@
+"""`marp-build check`: everything that can go wrong in front of the class, found the night before.
+
+Each finding names the file and line to fix. Slides are measured in a real Chromium at their own size,
+so what overflows here overflows on the projector.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from marp_build import doctor
+from marp_build.errors import BrowserNotFoundError, MarpBuildError, SchemaError
+from marp_build.model import Course
+from marp_build.render import DATA_DIR, RenderedDeck, Slide
+from marp_build.rehearse import DEFAULT_WPM, rehearse
+
+__all__ = ["Finding", "CheckReport", "run_check"]
+
+_IMAGE_MD_RE = re.compile(r"!\[([^\]]*)\]\(\s*([^)\s]+)[^)]*\)")
+_IMAGE_HTML_RE = re.compile(r"<img\b[^>]*>", re.I)
+_ATTR_RE = re.compile(r"""(\w[\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_LINK_MD_RE = re.compile(r"(?<!!)\[[^\]]*\]\(\s*([^)\s]+)[^)]*\)")
+_AUTOLINK_RE = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
+_HREF_RE = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.I)
+_CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_CSS_REMOTE_RE = re.compile(r"""(?:@import\s+(?:url\()?|url\()\s*["']?(https?://[^"')\s]+)""", re.I)
+_NO_NOTES_CLASSES = {"portada", "divisor", "idea-clave", "fuentes"}
+# Content may reach into the bottom padding, but not the strip where the footer and page number sit.
+_FOOTER_STRIP = 44
+_RIGHT_TOLERANCE = 4
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    line: int
+    level: str  # "error" | "warning"
+    code: str
+    message: str
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}: {self.level}: [{self.code}] {self.message}"
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+    decks: int = 0
+    slides: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "warning"]
+
+    def to_json(self) -> str:
+        data = {
+            "hallazgos": [asdict(f) for f in self.findings],
+            "errores": len(self.errors),
+            "avisos": len(self.warnings),
+            "presentaciones": self.decks,
+            "diapositivas": self.slides,
+            "segundos": round(self.seconds, 2),
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _from_message(text: str, code: str, level: str = "error") -> Finding:
+    """Turn one `file:line: message` line of a pipeline error into a finding."""
+    match = re.match(r"^([^:\s]+):(\d+)(?::\d+)?: (.*)$", text, re.S)
+    if match:
+        return Finding(match.group(1), int(match.group(2)), level, code, match.group(3))
+    return Finding("course.yaml", 1, level, code, text)
+
+
+def _template_line(root: Path, slide: Slide, needle: str) -> int:
+    """The line of the slide's template that contains `needle` (falls back to the slide's first line)."""
+    try:
+        lines = (root / slide.source).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return slide.line
+    start = max(slide.line - 1, 0)
+    for number in range(start, len(lines)):
+        if needle in lines[number]:
+            return number + 1
+    return next((n + 1 for n, text in enumerate(lines) if needle in text), slide.line)
+
+
+def _slide_chunks(item: RenderedDeck) -> list[str]:
+    """The Markdown of each slide (front matter dropped), aligned with `item.slides`."""
+    body = item.markdown.split("\n---\n", 1)[1]
+    return body.split("\n\n---\n\n")
+
+
+def _check_timing(course: Course) -> list[Finding]:
+    found = []
+    source = course.source
+    total = 0
+    for i, section in enumerate(course.data["secciones"]):
+        total += section["minutos"]
+        subs = sum(s["minutos"] for s in section["subsecciones"])
+        if subs != section["minutos"]:
+            found.append(Finding("course.yaml", source.line_of(("secciones", i, "minutos")), "error", "minutos",
+                                 f"las subsecciones de la sección {section['id']} suman {subs} minutos, pero la "
+                                 f"sección dice {section['minutos']}; ajusta los minutos para que coincidan"))
+    if total != course.data["duracion_minutos"]:
+        found.append(Finding("course.yaml", source.line_of(("duracion_minutos",)), "error", "minutos",
+                             f"las secciones suman {total} minutos, pero duracion_minutos dice "
+                             f"{course.data['duracion_minutos']}; ajusta los minutos para que coincidan"))
+    return found
+
+
+def _check_agenda(course: Course, rendered: list[RenderedDeck]) -> list[Finding]:
+    """Each presentation opens every subsection of its sections, in the order of course.yaml."""
+    found = []
+    for item in rendered:
+        deck = item.deck
+        if deck.kind != "presentacion":
+            continue
+        expected = [s["id"] for section in deck.sections for s in section["subsecciones"]]
+        dividers = [s.block for s in item.slides if "divisor" in s.classes and s.block and
+                    any(s.title == sub["titulo"] for sec in deck.sections for sub in sec["subsecciones"])]
+        if dividers != expected:
+            missing = [x for x in expected if x not in dividers]
+            what = (f"le faltan los divisores de {', '.join(missing)}" if missing
+                    else f"abre las subsecciones en otro orden ({', '.join(dividers)})")
+            found.append(Finding(deck.template, 1, "error", "agenda",
+                                 f"la presentación {deck.id} no sigue la agenda de course.yaml: {what}; "
+                                 "usa {{ m.divisor(...) }} para cada subsección, en orden"))
+    return found
+
+
+def _dist_names(course: Course, rendered: list[RenderedDeck]) -> set[str]:
+    """Every path a built dist/ holds, so local links can be resolved without building."""
+    from marp_build.build import IMAGES_DIR, _formats_for, output_name
+    from marp_build.marp import FORMATS
+
+    names = {"index.html", "datos-curso.zip"}
+    for item in rendered:
+        names |= {output_name(item.deck, f) for f in _formats_for(item.deck, FORMATS)}
+    data = course.root / DATA_DIR
+    if data.is_dir():
+        names |= {f"datos/{p.relative_to(data).as_posix()}" for p in data.rglob("*") if p.is_file()}
+        names.add("datos/codigo/validar_datos.py")
+    images = course.root / "decks" / IMAGES_DIR
+    if images.is_dir():
+        names |= {f"{IMAGES_DIR}/{p.name}" for p in images.iterdir()}
+    return names
+
+
+def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> list[Finding]:
+    found = []
+    dist_names = _dist_names(course, rendered)
+    root = course.root
+    for item in rendered:
+        for slide, chunk in zip(item.slides, _slide_chunks(item)):
+            visible = _CODE_RE.sub("", _COMMENT_RE.sub("", chunk))
+            images = [(alt, src) for alt, src in _IMAGE_MD_RE.findall(visible)]
+            for tag in _IMAGE_HTML_RE.findall(visible):
+                attrs = {k.lower(): a or b for k, a, b in _ATTR_RE.findall(tag)}
+                images.append((attrs.get("alt", ""), attrs.get("src", "")))
+            for alt, src in images:
+                alt_text = re.sub(r"\b(?:w|h|width|height):\S+|\b(?:bg|fit|contain|cover|left|right)\b", "", alt).strip()
+                line = _template_line(root, slide, src)
+                if src.startswith(("http://", "https://", "//")):
+                    found.append(Finding(slide.source, line, "error", "imagen-remota",
+                                         f"la imagen {src} se descarga de internet y no se verá sin conexión; "
+                                         f"guárdala en decks/img/ y enlázala como img/…"))
+                elif not src.startswith("data:") and not (root / "decks" / src).is_file():
+                    found.append(Finding(slide.source, line, "error", "imagen-falta",
+                                         f"la imagen {src} no existe; revisa el nombre o agrega el archivo a decks/img/"))
+                if not alt_text:
+                    found.append(Finding(slide.source, line, "error", "imagen-sin-alt",
+                                         f"la imagen {src} no tiene texto alternativo; describe lo que muestra: "
+                                         f"![Descripción de la imagen]({src})"))
+            links = _LINK_MD_RE.findall(visible) + _AUTOLINK_RE.findall(visible) + _HREF_RE.findall(visible)
+            for url in links:
+                line = _template_line(root, slide, url)
+                found += _check_link(url, slide.source, line, dist_names)
+            for remote in _CSS_REMOTE_RE.findall(visible):
+                found.append(Finding(slide.source, _template_line(root, slide, remote), "error", "recurso-remoto",
+                                     f"{remote} se pide a internet al abrir la presentación; sin conexión no "
+                                     "cargará: usa un archivo local"))
+            content = item.deck.kind == "presentacion" and not (set(slide.classes) & _NO_NOTES_CLASSES)
+            if content and slide.title != "Agenda del curso" and not slide.notes.strip():
+                found.append(Finding(slide.source, slide.line, "warning", "sin-notas",
+                                     f"la diapositiva {slide.number} («{slide.title or 'sin título'}») de {item.deck.id} "
+                                     "no tiene notas del orador; agrega <!-- qué decir, ejemplo, tiempo, fuentes -->"))
+    return found
+
+
+def _check_link(url: str, file: str, line: int, dist_names: set[str]) -> list[Finding]:
+    if url.startswith(("mailto:", "tel:", "#")):
+        return []
+    parts = urlsplit(url)
+    if parts.scheme == "http":
+        return [Finding(file, line, "error", "enlace-http",
+                        f"el enlace {url} usa http; usa https (los navegadores lo marcan como inseguro)")]
+    if parts.scheme == "https":
+        host = parts.hostname or ""
+        if "." not in host or " " in url or not re.fullmatch(r"[A-Za-z0-9.-]+", host):
+            return [Finding(file, line, "error", "enlace-mal-formado",
+                            f"el enlace {url} no es una dirección válida; revisa que sea https://dominio/ruta")]
+        return []
+    if parts.scheme:
+        return [Finding(file, line, "error", "enlace-mal-formado",
+                        f"el enlace {url} usa «{parts.scheme}:»; usa https:// o una ruta del curso")]
+    target = parts.path.lstrip("./")
+    if target and target not in dist_names:
+        return [Finding(file, line, "error", "enlace-roto",
+                        f"el enlace {url} no lleva a ningún archivo de dist/; revisa la ruta "
+                        "(p. ej. datos/chat/retail_entrenamiento.jsonl o guias/….pdf)")]
+    return []
+
+
+def _check_rehearsal(course: Course, rendered: list[RenderedDeck], wpm: int) -> list[Finding]:
+    found = []
+    plan = rehearse(course, rendered, wpm)
+    for block in plan.blocks:
+        if block.estimate > block.budget * 1.1:
+            found.append(Finding(block.source, block.line, "warning", "bloque-largo",
+                                 f"el bloque {block.id} «{block.title}» se estima en {block.estimate:.1f} min y tiene "
+                                 f"{block.budget}; acorta las notas o las actividades (ver marp-build rehearse)"))
+    if plan.estimate > plan.budget:
+        found.append(Finding("course.yaml", course.source.line_of(("duracion_minutos",)), "error", "curso-largo",
+                             f"el curso se estima en {plan.estimate:.0f} min y dura {plan.budget}; recorta contenido "
+                             "(ver marp-build rehearse)"))
+    return found
+
+
+def _check_data(root: Path) -> list[Finding]:
+    """Bundled datasets: the catalog follows its schema and matches the files; every file validates."""
+    found: list[Finding] = []
+    data_dir = root / DATA_DIR
+    if not data_dir.is_dir():
+        return found
+    from marp_build.bundle import load_catalog
+
+    try:
+        catalog = load_catalog(root)
+    except SchemaError as err:
+        return [_from_message(issue, "catalogo") for issue in err.issues]
+    except MarpBuildError as err:
+        return [_from_message(str(err), "catalogo")]
+    catalog_path = f"{DATA_DIR}/catalogo.yaml"
+    listed = set()
+    spreadsheets = set()  # spreadsheet CSVs are converted to JSONL before use, not validated as classifiers
+    for entry in catalog:
+        if entry.get("formato") == "csv-hoja":
+            spreadsheets |= set(entry.get("archivos", {}).values())
+        for role, relative in entry.get("archivos", {}).items():
+            listed.add(relative)
+            path = data_dir / relative
+            if not path.is_file():
+                found.append(Finding(catalog_path, 1, "error", "catalogo",
+                                     f"{entry.get('id')}: el archivo {relative} no existe; corrige la ruta o agrégalo"))
+                continue
+            expected = entry.get("filas", {}).get(role)
+            if expected is not None and path.suffix in (".jsonl", ".csv"):
+                with path.open(encoding="utf-8", errors="replace") as handle:
+                    rows = sum(1 for line in handle if line.strip()) - (1 if path.suffix == ".csv" else 0)
+                if rows != expected:
+                    found.append(Finding(catalog_path, 1, "error", "catalogo",
+                                         f"{entry.get('id')}: {relative} tiene {rows} ejemplos y el catálogo dice "
+                                         f"{expected}; actualiza filas.{role}"))
+    try:
+        from marp_build.validate_data import validate_path
+    except ImportError:  # the validator ships separately; without it only the catalog is checked
+        return found
+    for path in sorted(data_dir.rglob("*")):
+        relative = path.relative_to(data_dir).as_posix()
+        if path.suffix not in (".jsonl", ".csv") or relative.startswith("codigo/"):
+            continue
+        if relative in spreadsheets:
+            continue
+        if catalog and relative not in listed:
+            found.append(Finding(f"{DATA_DIR}/{relative}", 1, "warning", "catalogo",
+                                 f"el archivo no está en {catalog_path}; agrégalo para que aparezca en la página"))
+        report = validate_path(path)
+        for f in report.findings:
+            if f.level == "error":
+                found.append(Finding(f"{DATA_DIR}/{relative}", f.line or 1, "error", "datos", f.message))
+    return found
+
+
+def _check_environment(root: Path) -> list[Finding]:
+    return [
+        Finding("(entorno)", 0, "error", "entorno", f"{f.name}: {f.detail}" + (f"; instálalo con `{f.fix}`" if f.fix else ""))
+        for f in doctor.diagnose(root) if not f.ok
+    ]
+
+
+def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Path) -> list[Finding]:
+    """Build the HTML (cached when unchanged), then measure every slide and count remote requests."""
+    from marp_build.browser import measure_slides, open_browser, remote_requests
+    from marp_build.build import build, output_name
+    from marp_build.marp import FORMATS
+
+    dist = workdir / "revision"
+    build(course.root, dist=dist, formats=["html"])
+    found = []
+    with open_browser() as browser:
+        for item in rendered:
+            html = dist / output_name(item.deck, FORMATS["html"])
+            width, height = (794, 1123) if item.deck.kind == "guia" else (1280, 720)
+            boxes, blocked = measure_slides(browser, html, width, height)
+            for url in dict.fromkeys(blocked):
+                found.append(Finding(item.deck.template, 1, "error", "sin-conexion",
+                                     f"{item.deck.id}.html pide {url} a internet; en un aula sin conexión fallará"))
+            for slide, box in zip(item.slides, boxes):
+                where = f"la diapositiva {slide.number} («{slide.title or 'sin título'}») de {item.deck.id}"
+                problems = []
+                if box.bottom > box.height - _FOOTER_STRIP:
+                    problems.append(f"se sale por abajo ({box.bottom - (box.height - _FOOTER_STRIP):.0f} px)")
+                if box.right > box.width - box.padding_right / 2 + _RIGHT_TOLERANCE:
+                    problems.append(f"se sale por la derecha ({box.right - box.width + box.padding_right / 2:.0f} px)")
+                if box.clipped:
+                    problems.append(f"tiene contenido cortado dentro de {', '.join(sorted(set(box.clipped)))}")
+                if problems:
+                    found.append(Finding(slide.source, slide.line, "error", "desborde",
+                                         f"{where} {' y '.join(problems)}; divídela en dos o acorta el texto"))
+        landing = dist / "index.html"
+        for url in dict.fromkeys(remote_requests(browser, landing)):
+            found.append(Finding("partials/landing.html.j2", 1, "error", "sin-conexion",
+                                 f"la página de descargas pide {url} a internet; usa solo archivos locales"))
+    return found
+
+
+def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM) -> CheckReport:
+    """Run every check on the course at `root`; never raises for problems in the course, it reports them."""
+    from marp_build.build import load
+    from marp_build.errors import TemplateError
+    from marp_build.render import render_decks
+
+    started = time.perf_counter()
+    report = CheckReport()
+    root = root.resolve()
+    report.findings += _check_environment(root)
+    try:
+        course = load(root)
+    except SchemaError as err:
+        report.findings += [_from_message(issue, "esquema") for issue in err.issues]
+        report.seconds = time.perf_counter() - started
+        return report
+    except MarpBuildError as err:
+        report.findings.append(_from_message(str(err), "yaml"))
+        report.seconds = time.perf_counter() - started
+        return report
+    report.findings += _check_timing(course)
+    try:
+        rendered = render_decks(course)
+    except TemplateError as err:
+        report.findings += [_from_message(line, "plantilla") for line in str(err).splitlines()]
+        report.seconds = time.perf_counter() - started
+        return report
+    report.decks = len(rendered)
+    report.slides = sum(len(r.slides) for r in rendered)
+    report.findings += _check_agenda(course, rendered)
+    report.findings += _check_links_images_notes(course, rendered)
+    report.findings += _check_rehearsal(course, rendered, wpm)
+    report.findings += _check_data(root)
+    if browser and not any(f.code in ("imagen-falta",) for f in report.findings):
+        try:
+            report.findings += _check_in_browser(course, rendered, root / ".cache" / "marp-build")
+        except BrowserNotFoundError as err:
+            report.findings.append(Finding("(entorno)", 0, "error", "entorno", str(err)))
+        except MarpBuildError as err:
+            report.findings += [_from_message(line, "conversion") for line in str(err).splitlines()[:1]]
+    report.findings.sort(key=lambda f: (f.level != "error", f.file, f.line, f.code))
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,100 @@
+"""Rehearsal report: does each block of the program fit its minutes? Talk time from the speaker notes.
+
+Estimate per subsection = words of its speaker notes / speaking rate + minutes declared by its exercise and
+participation boxes. Source lines (`Fuente: …`) are not read aloud, so they do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from marp_build.model import Course
+from marp_build.render import RenderedDeck, Slide
+
+__all__ = ["DEFAULT_WPM", "Block", "Rehearsal", "rehearse", "count_words", "spoken_text"]
+
+# Normal Spanish speech runs 150–200 words per minute (Instituto Cervantes, Diccionario de términos clave
+# de ELE); a class explaining new ideas sits at the slow end, so the default is the lower bound.
+DEFAULT_WPM = 150
+_WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_SOURCE_LINE_RE = re.compile(r"^\s*(fuentes?|source)\b", re.I)
+
+
+def spoken_text(notes: str) -> str:
+    """The part of the notes the instructor says: without `Fuente: …` lines."""
+    return "\n".join(line for line in notes.splitlines() if not _SOURCE_LINE_RE.match(line))
+
+
+def count_words(text: str) -> int:
+    return len(_WORD_RE.findall(text))
+
+
+@dataclass
+class Block:
+    """One subsection of the program with its budget and the estimate from its slides."""
+
+    id: str
+    title: str
+    budget: int
+    deck: str
+    source: str
+    line: int
+    slides: list[Slide] = field(default_factory=list)
+    wpm: int = DEFAULT_WPM
+
+    @property
+    def words(self) -> int:
+        return sum(count_words(spoken_text(s.notes)) for s in self.slides)
+
+    @property
+    def talk_minutes(self) -> float:
+        return self.words / self.wpm
+
+    @property
+    def activity_minutes(self) -> float:
+        return sum(s.minutes for s in self.slides)
+
+    @property
+    def estimate(self) -> float:
+        return self.talk_minutes + self.activity_minutes
+
+    @property
+    def ratio(self) -> float:
+        return self.estimate / self.budget if self.budget else 0.0
+
+    def heaviest(self, count: int = 3) -> list[tuple[Slide, float]]:
+        """The slides that take most time (talk + activity), heaviest first."""
+        weights = [(s, count_words(spoken_text(s.notes)) / self.wpm + s.minutes) for s in self.slides]
+        return sorted(weights, key=lambda pair: -pair[1])[:count]
+
+
+@dataclass
+class Rehearsal:
+    blocks: list[Block]
+    budget: int
+    wpm: int
+
+    @property
+    def estimate(self) -> float:
+        return sum(b.estimate for b in self.blocks)
+
+
+def rehearse(course: Course, rendered: list[RenderedDeck], wpm: int = DEFAULT_WPM) -> Rehearsal:
+    """Group the presentations' slides by subsection and estimate each block's time."""
+    blocks: dict[str, Block] = {}
+    for section in course.data["secciones"]:
+        for sub in section["subsecciones"]:
+            blocks[sub["id"]] = Block(sub["id"], sub["titulo"], sub["minutos"], "", "course.yaml", 1, wpm=wpm)
+    for item in rendered:
+        if item.deck.kind != "presentacion":
+            continue
+        for slide in item.slides:
+            block = blocks.get(slide.block or "")
+            if block is None:
+                continue
+            # Findings point at the block's divider slide (or its first slide until the divider shows up).
+            if not block.slides or ("divisor" in slide.classes and slide.title == block.title):
+                block.deck, block.source, block.line = item.deck.id, slide.source, slide.line
+            block.slides.append(slide)
+    return Rehearsal(list(blocks.values()), course.data["duracion_minutos"], wpm)

@@ -1,0 +1,99 @@
+"""`marp-build check`: one scenario course per finding, each found with its file and line."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from marp_build.check import run_check
+from marp_build.cli import app
+
+
+def findings(root, browser=False):
+    report = run_check(root, browser=browser)
+    return [f.format() for f in report.findings]
+
+
+@pytest.mark.e2e
+def test_clean_course_has_no_finding(make_course):
+    assert findings(make_course(), browser=True) == []
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("scenario", "expected"),
+    [
+        ("overflow-list", "decks/01-prueba.md.j2:13: error: [desborde] la diapositiva 3 («Una lista demasiado larga») "
+                          "de 01-prueba se sale por abajo"),
+        ("overflow-table", "decks/01-prueba.md.j2:13: error: [desborde] la diapositiva 3 («Una tabla demasiado ancha») "
+                           "de 01-prueba se sale por la derecha"),
+        ("overflow-code", "decks/01-prueba.md.j2:13: error: [desborde] la diapositiva 3 («Un bloque de código demasiado "
+                          "largo») de 01-prueba se sale por abajo"),
+    ],
+)
+def test_overflow_is_measured_in_chromium(make_course, scenario, expected):
+    found = findings(make_course(scenario), browser=True)
+    assert len(found) == 1, found
+    assert found[0].startswith(expected), found[0]
+    assert found[0].endswith("; divídela en dos o acorta el texto")
+
+
+@pytest.mark.e2e
+def test_remote_resources_are_caught(make_course):
+    found = findings(make_course("cdn"), browser=True)
+    assert "decks/01-prueba.md.j2:27: error: [imagen-remota] la imagen https://cdn.ejemplo.com/logo.png se descarga " \
+           "de internet y no se verá sin conexión; guárdala en decks/img/ y enlázala como img/…" in found
+    assert "decks/01-prueba.md.j2:25: error: [recurso-remoto] https://fonts.googleapis.com/css2?family=Roboto se pide " \
+           "a internet al abrir la presentación; sin conexión no cargará: usa un archivo local" in found
+    offline = [f for f in found if "[sin-conexion]" in f]
+    assert offline and all("01-prueba.html pide https://" in f for f in offline)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "expected"),
+    [
+        ("no-alt", ["decks/01-prueba.md.j2:29: error: [imagen-sin-alt] la imagen img/circulo.svg no tiene texto "
+                    "alternativo; describe lo que muestra: ![Descripción de la imagen](img/circulo.svg)"]),
+        ("broken-link", [
+            "decks/01-prueba.md.j2:31: error: [enlace-http] el enlace http://ejemplo.com/guia usa http; usa https "
+            "(los navegadores lo marcan como inseguro)",
+            "decks/01-prueba.md.j2:31: error: [enlace-roto] el enlace datos/no-existe.csv no lleva a ningún archivo de "
+            "dist/; revisa la ruta (p. ej. datos/chat/retail_entrenamiento.jsonl o guias/….pdf)",
+        ]),
+        ("bad-minutes", [
+            "course.yaml:17: error: [minutos] las subsecciones de la sección 1 suman 45 minutos, pero la sección "
+            "dice 40; ajusta los minutos para que coincidan",
+        ]),
+        ("no-notes", ["decks/01-prueba.md.j2:23: warning: [sin-notas] la diapositiva 4 («Un ejemplo del archivo») de "
+                      "01-prueba no tiene notas del orador; agrega <!-- qué decir, ejemplo, tiempo, fuentes -->"]),
+        ("too-long", [
+            "course.yaml:6: error: [curso-largo] el curso se estima en 47 min y dura 40; recorta contenido "
+            "(ver marp-build rehearse)",
+            "decks/01-prueba.md.j2:9: warning: [bloque-largo] el bloque 1.1 «Tokens» se estima en 44.0 min y tiene "
+            "25; acorta las notas o las actividades (ver marp-build rehearse)",
+        ]),
+        ("missing-image", ["decks/01-prueba.md.j2:29: error: [imagen-falta] la imagen img/no-existe.svg no existe; "
+                           "revisa el nombre o agrega el archivo a decks/img/"]),
+        ("schema-error", ["course.yaml:1: error: [esquema] titulo: no puede estar vacío"]),
+        ("undefined-variable", ["decks/01-prueba.md.j2:13: error: [plantilla] el campo 'minutoss' no existe; revisa "
+                                "cómo se escribe en la plantilla y en course.yaml"]),
+    ],
+)
+def test_each_finding_names_file_and_line(make_course, scenario, expected):
+    found = findings(make_course(scenario))
+    for line in expected:
+        assert line in found, "\n".join(found)
+
+
+def test_cli_exit_codes_and_json(make_course):
+    runner = CliRunner()
+    result = runner.invoke(app, ["check", "--raiz", str(make_course("no-alt")), "--sin-navegador"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1].endswith("1 errores, 0 avisos")
+    result = runner.invoke(app, ["check", "--raiz", str(make_course("no-notes")), "--sin-navegador", "--json"])
+    assert result.exit_code == 0
+    import json
+
+    data = json.loads(result.output)
+    assert data["errores"] == 0 and data["avisos"] == 1
+    assert data["hallazgos"][0]["code"] == "sin-notas"
