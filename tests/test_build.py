@@ -36,7 +36,7 @@ def test_dist_holds_every_output(built_copy):
                  "guias/guia-prueba.pdf", "datos-curso.zip", "datos/ejemplo.csv", "img/circulo.svg"):
         assert (dist / name).is_file(), name
     result = build(built_copy, force=True)
-    assert result.converted == {"html": ["01-prueba"], "pdf": ["01-prueba", "guia-prueba"], "notas": ["01-prueba"]}
+    assert result.converted == {"html": ["01-prueba", "guia-prueba"], "pdf": ["01-prueba", "guia-prueba"], "notas": ["01-prueba"]}
 
 
 def test_pdf_pages_match_slides_and_carry_the_text(built):
@@ -113,7 +113,7 @@ def test_editing_one_deck_reconverts_only_it(built_copy):
     template = root / "decks" / "guia-prueba.md.j2"
     template.write_text(template.read_text(encoding="utf-8").replace("Ejecuta todo", "Ejecuta todas las celdas"))
     result = build(root)
-    assert result.converted == {"pdf": ["guia-prueba"]}
+    assert result.converted == {"html": ["guia-prueba"], "pdf": ["guia-prueba"]}
     assert "Ejecuta todas las celdas" in PdfReader(root / "dist" / "guias" / "guia-prueba.pdf").pages[0].extract_text()
 
 
