@@ -25,6 +25,7 @@ from marp_build.load import load_course
 from marp_build.marp import FORMATS, Batch, Format, prepare_themes, run_batches, stage_inputs
 from marp_build.model import Course, Deck, build_course
 from marp_build.render import DATA_DIR, RenderedDeck, render_decks
+from marp_build.rehearse import rehearse, render_report
 from marp_build.schema import validate
 
 __all__ = ["BuildResult", "build", "load", "DEFAULT_FORMATS", "output_name"]
@@ -140,9 +141,10 @@ def build(
         "salidas": {output_name(i.deck, f): k for i, f, k in jobs},
         "datos": _tree_digest(bundle._bundled_files(root / DATA_DIR), root) if (root / DATA_DIR).is_dir() else "",
         "extra": _digest(*extra_files.values()),
+        # The landing page and the rehearsal report depend on the partials, the course and the catalog.
         "pagina": _digest(
-            (root / "partials" / "landing.html.j2").read_bytes() if (root / "partials" / "landing.html.j2").is_file() else b"",
-            (root / "themes" / "landing.css").read_bytes() if (root / "themes" / "landing.css").is_file() else b"",
+            _tree_digest([p for p in (root / "partials").glob("*") if p.is_file()], root),
+            _tree_digest([p for p in (root / "themes").glob("*.css")], root),
             json.dumps(course.data, sort_keys=True, ensure_ascii=False),
             json.dumps(catalog, sort_keys=True, ensure_ascii=False, default=str),
             _tree_digest(images.glob("*"), root) if images.is_dir() else "",
@@ -197,6 +199,10 @@ def build(
     try:
         info = _assemble(course, rendered, jobs, outputs, dist, staging, selected, catalog, extra_files)
         bundle.render_landing(course, info, staging / "index.html")
+        # The instructor's rehearsal report: not linked from the attendees' page.
+        plan = rehearse(course, rendered)
+        (staging / "instructor").mkdir(exist_ok=True)
+        (staging / "instructor" / "ensayo.html").write_text(render_report(course, plan), encoding="utf-8")
         manifest_path_new = staging / ".marp-build.json"
         manifest_path_new.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         _swap(staging, dist)

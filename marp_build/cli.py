@@ -105,6 +105,40 @@ def check(
 
 
 @app.command()
+def rehearse(
+    raiz: RootOption = Path("."),
+    ppm: Annotated[int, typer.Option("--ppm", help="Palabras por minuto al hablar (150–200 es lo normal en español).")] = 150,
+) -> None:
+    """Estima si cada bloque cabe en sus minutos, a partir de las notas del orador y las actividades."""
+    from rich.table import Table
+
+    from marp_build.build import load
+    from marp_build.rehearse import rehearse as run_rehearse
+    from marp_build.render import render_decks
+
+    try:
+        course = load(raiz)
+        plan = run_rehearse(course, render_decks(course), ppm)
+    except MarpBuildError as err:
+        raise fail(err) from None
+    table = Table(title=f"Ensayo a {ppm} palabras por minuto", title_justify="left")
+    for header in ("Bloque", "Programa", "Diap.", "Palabras", "Habla", "Activ.", "Estimado", "Más pesada"):
+        table.add_column(header, justify="left" if header in ("Bloque", "Más pesada") else "right")
+    for block in plan.blocks:
+        style = "red" if block.ratio > 1.1 else "yellow" if block.ratio > 1.0 else ""
+        heaviest = block.heaviest(1)
+        top = f"{heaviest[0][0].number}. {heaviest[0][0].title[:28]} ({heaviest[0][1]:.1f})" if heaviest else "—"
+        table.add_row(f"{block.id} {block.title}", f"{block.budget} min", str(len(block.slides)), str(block.words),
+                      f"{block.talk_minutes:.1f}", f"{block.activity_minutes:.1f}",
+                      f"{block.estimate:.1f} ({block.ratio:.0%})", top, style=style)
+    table.add_row("Total", f"{plan.budget} min", str(sum(len(b.slides) for b in plan.blocks)),
+                  str(sum(b.words for b in plan.blocks)), f"{sum(b.talk_minutes for b in plan.blocks):.1f}",
+                  f"{sum(b.activity_minutes for b in plan.blocks):.1f}", f"{plan.estimate:.1f}", "", style="bold")
+    out_console.print(table)
+    out_console.print("Informe con gráfico: dist/instructor/ensayo.html (se genera con `make slides`).", markup=False)
+
+
+@app.command()
 def doctor(
     raiz: RootOption = Path("."),
     instalar: Annotated[

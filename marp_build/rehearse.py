@@ -98,3 +98,49 @@ def rehearse(course: Course, rendered: list[RenderedDeck], wpm: int = DEFAULT_WP
                 block.deck, block.source, block.line = item.deck.id, slide.source, slide.line
             block.slides.append(slide)
     return Rehearsal(list(blocks.values()), course.data["duracion_minutos"], wpm)
+
+
+def bar_chart_svg(plan: Rehearsal) -> str:
+    """Budget vs estimate per block, as an SVG drawn here (no chart library, no network)."""
+    row, label_w, bar_w = 46, 360, 560
+    height = row * len(plan.blocks) + 50
+    top = max([b.budget for b in plan.blocks] + [b.estimate for b in plan.blocks] + [1]) * 1.1
+    scale = bar_w / top
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 120} {height}" role="img" '
+        f'aria-labelledby="grafico-titulo" font-family="Atkinson Hyperlegible Next, DejaVu Sans, sans-serif">',
+        '<title id="grafico-titulo">Minutos previstos y estimados por bloque del programa</title>',
+    ]
+    for i, block in enumerate(plan.blocks):
+        y = 10 + i * row
+        color = "#1b6e3a" if block.ratio <= 1.0 else "#b34700" if block.ratio <= 1.1 else "#b3261e"
+        label = f"{block.id} {block.title}"
+        parts.append(f'<text x="0" y="{y + 24}" font-size="17" fill="#14213d">{_xml(label[:38])}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{block.budget * scale:.1f}" height="28" '
+                     'fill="#e8f1fb" stroke="#0b4f8a" stroke-width="2"/>')
+        parts.append(f'<rect x="{label_w}" y="{y + 11}" width="{block.estimate * scale:.1f}" height="14" fill="{color}"/>')
+        parts.append(f'<text x="{label_w + max(block.budget, block.estimate) * scale + 8:.1f}" y="{y + 24}" '
+                     f'font-size="16" fill="#14213d">{block.estimate:.1f} / {block.budget} min</text>')
+    y = 10 + len(plan.blocks) * row + 14
+    parts.append(f'<rect x="{label_w}" y="{y - 12}" width="24" height="14" fill="#e8f1fb" stroke="#0b4f8a" stroke-width="2"/>'
+                 f'<text x="{label_w + 32}" y="{y}" font-size="15" fill="#14213d">minutos del programa</text>'
+                 f'<rect x="{label_w + 230}" y="{y - 10}" width="24" height="10" fill="#1b6e3a"/>'
+                 f'<text x="{label_w + 262}" y="{y}" font-size="15" fill="#14213d">estimado (notas + actividades)</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_report(course: Course, plan: Rehearsal) -> str:
+    """The instructor's rehearsal page (dist/instructor/ensayo.html), from partials/ensayo.html.j2."""
+    from marp_build.render import make_environment
+
+    env = make_environment(course.root)
+    env.autoescape = True
+    css = (course.root / "themes" / "landing.css").read_text(encoding="utf-8")
+    return env.get_template("partials/ensayo.html.j2").render(
+        curso=course.data, plan=plan, grafico=bar_chart_svg(plan), css=css
+    )

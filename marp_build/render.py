@@ -292,7 +292,8 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
             for cls in cls_value.split()
         )
         heading = re.search(r"^#{1,6}\s+(.+)$", _COMMENT_RE.sub("", body), re.M)
-        title = heading.group(1).strip() if heading else ""
+        box = re.search(r'<div class="caja-titulo">([^<]+)</div>', body)
+        title = heading.group(1).strip() if heading else box.group(1).strip() if box else ""
         if block and block in subsections and deck.kind == "presentacion":
             sub = subsections[block]
             # Shown first in the presenter view: where we are and when this block must end.

@@ -143,6 +143,10 @@ def _num(n: int) -> str:
     return f"{n:,}".replace(",", " ") if abs(n) >= 10_000 else str(n)
 
 
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes // (1024 * 1024)} MB" if n_bytes >= 1024 * 1024 else f"{n_bytes // 1024} KB"
+
+
 def _dec(x: float) -> str:
     return f"{x:.1f}"
 
@@ -510,6 +514,7 @@ class _JsonlChecker:
         self.no_system = 0
         self.weighted = False  # set by _check_message when a message of the current example has "weight"
         self._errors_at_messages = 0
+        self.ragged = False  # a text of the current example has spaces around it (see _record)
         self.counter: Optional[_TokenCounter] = None
         self.stopped = False  # the file is not JSONL at all (an array, pretty-printed JSON): counts are moot
 
@@ -533,7 +538,7 @@ class _JsonlChecker:
                         lineno,
                         "error",
                         "linea-muy-larga",
-                        f"la línea mide más de {MAX_LINE_BYTES // (1024 * 1024)} MB; ningún ejemplo es tan largo: "
+                        f"la línea mide más de {_size(MAX_LINE_BYTES)}; ningún ejemplo es tan largo: "
                         "revisa que cada ejemplo esté en su propia línea",
                     )
                     continue
@@ -666,7 +671,9 @@ class _JsonlChecker:
                 if type(content) is str and type(role) is str and role in plain:
                     text = content.strip()
                     if text:
-                        append((role, text, "", ""))
+                        if text is not content:  # str.strip returns the same object when there is nothing to strip
+                            self.ragged = True
+                        append((role, content, "", ""))
                         continue
             checked = self._check_message(m, i, line, where, call_ids)
             if checked is not None:
@@ -829,14 +836,17 @@ class _JsonlChecker:
             return ""
         content = m["content"]
         if type(content) is str:
-            if not content.strip() and not has_call:
+            stripped = content.strip()
+            if not stripped and not has_call:
                 add(
                     line,
                     "error",
                     "contenido-vacio",
                     f"{where}el mensaje {i} tiene el \"content\" vacío; escribe el texto o borra el mensaje",
                 )
-            return content.strip()
+            if stripped is not content:
+                self.ragged = True
+            return content
         if content is None:
             if not has_call:
                 add(
@@ -880,9 +890,11 @@ class _JsonlChecker:
                     f"{where}la parte {j} del \"content\" del mensaje {i} no es válida; cada parte debe ser "
                     "{\"type\": \"text\", \"text\": \"…\"}",
                 )
-        text = "".join(texts).strip()  # the parts are consecutive pieces of one text
+        text = "".join(texts)  # the parts are consecutive pieces of one text
+        if text.strip() is not text:
+            self.ragged = True
         has_image = any(type(p) is dict and p.get("type") == "image_url" for p in parts)
-        if not text and not has_call and not has_image and len(texts) == len(parts):
+        if not text.strip() and not has_call and not has_image and len(texts) == len(parts):
             add(
                 line,
                 "error",
@@ -1131,7 +1143,7 @@ class _JsonlChecker:
             extra = self._check_tools(obj, line, "")
         else:
             extra = ""
-        self.weighted = False
+        self.weighted = self.ragged = False
         msgs = self._check_messages(obj["messages"], line, "")
         if msgs is None:
             return
@@ -1289,7 +1301,11 @@ class _JsonlChecker:
         self.messages.add(len(msgs))
         self.tokens.add(total)
         self.assistant_tokens += assistant
-        key = hash((extra, tuple(msgs)))
+        if self.ragged:
+            # Spaces around a text do not make a different example (tokens above did count them).
+            key = hash((extra, tuple((r, t.strip(), n, c) for r, t, n, c in msgs)))
+        else:
+            key = hash((extra, tuple(msgs)))
         first = self.keys.get(key)
         if first is not None:
             self.duplicates += 1
@@ -1414,7 +1430,7 @@ class CsvSource:
                     lineno,
                     "error",
                     "linea-muy-larga",
-                    f"la línea mide más de {MAX_LINE_BYTES // (1024 * 1024)} MB; revisa que el archivo sea un CSV",
+                    f"la línea mide más de {_size(MAX_LINE_BYTES)}; revisa que el archivo sea un CSV",
                 )
                 self.failed = True
                 return

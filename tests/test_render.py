@@ -13,9 +13,9 @@ def test_minimal_deck_slides_lines_blocks_and_notes(make_course):
         (2, 9, "1.1", "Tokens"),
         (3, 13, "1.1", "Los tokens de una frase"),
         (4, 23, "1.1", "Un ejemplo del archivo"),
-        (5, 33, "1.2", "Ajuste fino"),
-        (6, 37, "1.2", ""),
-        (7, 45, "1.2", "Idea clave"),
+        (5, 35, "1.2", "Ajuste fino"),
+        (6, 39, "1.2", "Pregunta al grupo · 3 min"),
+        (7, 47, "1.2", "Idea clave"),
     ]
     assert deck.slides[2].notes == "Nota de prueba con exactamente diez palabras para contar bien."
     assert deck.slides[5].minutes == 3.0
