@@ -139,6 +139,36 @@ def rehearse(
 
 
 @app.command()
+def serve(
+    raiz: RootOption = Path("."),
+    puerto: Annotated[int, typer.Option("--puerto", help="Puerto local (solo 127.0.0.1).")] = 8000,
+    formato: Annotated[
+        list[str] | None, typer.Option("--formato", "-f", help="Formatos a regenerar en cada cambio (por defecto html).")
+    ] = None,
+) -> None:
+    """Sirve dist/ en 127.0.0.1 y recarga el navegador cada vez que editas una plantilla, el tema o los datos."""
+    from marp_build.serve import LiveServer
+
+    def say(message: str) -> None:
+        err_console.print(f"· {message}", markup=False)
+
+    try:
+        server = LiveServer(raiz, puerto, tuple(formato or ("html",)), say)
+    except OSError as err:
+        raise fail(MarpBuildError(f"no se pudo usar el puerto {puerto} ({err.strerror}); prueba con --puerto 8001")) from None
+    server.rebuild()
+    server.start()
+    out_console.print(f"Sirviendo {server.url} — edita y guarda; Ctrl-C para terminar.", markup=False)
+    try:
+        server.watch()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    out_console.print("Servidor detenido.", markup=False)
+
+
+@app.command()
 def doctor(
     raiz: RootOption = Path("."),
     instalar: Annotated[

@@ -115,7 +115,7 @@ def bar_chart_svg(plan: Rehearsal) -> str:
         y = 10 + i * row
         color = "#1b6e3a" if block.ratio <= 1.0 else "#b34700" if block.ratio <= 1.1 else "#b3261e"
         label = f"{block.id} {block.title}"
-        parts.append(f'<text x="0" y="{y + 24}" font-size="17" fill="#14213d">{_xml(label[:38])}</text>')
+        parts.append(f'<text x="0" y="{y + 24}" font-size="17" fill="#14213d">{_xml(label if len(label) <= 38 else label[:37] + "…")}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{block.budget * scale:.1f}" height="28" '
                      'fill="#e8f1fb" stroke="#0b4f8a" stroke-width="2"/>')
         parts.append(f'<rect x="{label_w}" y="{y + 11}" width="{block.estimate * scale:.1f}" height="14" fill="{color}"/>')

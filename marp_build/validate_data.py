@@ -1201,6 +1201,7 @@ class _JsonlChecker:
     def _check_preference(self, obj: Any, line: int, nbytes: int) -> None:
         if self._not_object(obj, line):
             return
+        self.weighted = self.ragged = False
         add = self.findings.add
         errors_before = self.findings.n_errors
         if "messages" in obj and "input" not in obj:
@@ -1269,7 +1270,7 @@ class _JsonlChecker:
                 )
                 continue
             outputs.append(checked[0])
-        if len(outputs) == 2 and outputs[0][1] == outputs[1][1] and outputs[0][3] == outputs[1][3]:
+        if len(outputs) == 2 and outputs[0][1].strip() == outputs[1][1].strip() and outputs[0][3] == outputs[1][3]:
             add(
                 line,
                 "warning",

@@ -532,13 +532,27 @@ def test_list_content_counts_like_the_same_text() -> None:
     assert as_list.stats["total_tokens"] == sum(cookbook_tokens(m) for m in flattened)
 
 
+def write_varied(path: Path, n: int) -> list[list[dict]]:
+    """n examples whose answers grow in length (and with spaces around the question, which count)."""
+    examples = []
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            messages = [{"role": "system", "content": "Eres el asistente del Banco Ejemplo."},
+                        {"role": "user", "content": f" Consulta número {i}: ¿cuál es el horario de la sucursal {i % 17}? "},
+                        {"role": "assistant", "content": "Atendemos de lunes a viernes, de 9 a 17 horas. " * (1 + i % 5)}]
+            examples.append(messages)
+            f.write(json.dumps({"messages": messages}, ensure_ascii=False) + "\n")
+    return examples
+
+
 def test_over_the_limit_is_a_warning_with_the_count(tmp_path: Path) -> None:
-    examples = read_examples(CASES / "chat/menos-de-50.jsonl")
+    path = tmp_path / "largos.jsonl"
+    examples = write_varied(path, 20)
     per_example = [cookbook_tokens(m) for m in examples]
     limit = sorted(per_example)[len(per_example) // 2]
-    report = validate_path("chat/menos-de-50.jsonl", max_tokens=limit)
+    report = validate_path(path, max_tokens=limit)
     expected = [
-        f"chat/menos-de-50.jsonl:{i}: warning: el ejemplo tiene unos {n} tokens, más que el límite de {limit}: se "
+        f"{path}:{i}: warning: el ejemplo tiene unos {n} tokens, más que el límite de {limit}: se "
         "truncará al entrenar; acórtalo o divídelo en varios ejemplos"
         for i, n in enumerate(per_example, 1)
         if n > limit
@@ -579,15 +593,10 @@ def test_without_tiktoken_counts_are_an_estimate(monkeypatch: pytest.MonkeyPatch
 
 
 def test_big_files_count_a_sample_and_estimate_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = []
-    for i in range(400):
-        rows.append({"messages": [{"role": "system", "content": "Eres el asistente del Banco Ejemplo."},
-                                  {"role": "user", "content": f"Consulta número {i}: ¿cuál es el horario de la sucursal {i % 17}?"},
-                                  {"role": "assistant", "content": "Atendemos de lunes a viernes, de 9 a 17 horas. " * (1 + i % 5)}]})
     path = tmp_path / "grande.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    examples = write_varied(path, 400)
     exact = validate_path(path).stats["total_tokens"]
-    assert exact == sum(cookbook_tokens(r["messages"]) for r in rows)
+    assert exact == sum(cookbook_tokens(m) for m in examples)
     monkeypatch.setattr(vd, "EXACT_TOKEN_BYTES", path.stat().st_size // 10)
     sampled = validate_path(path)
     counting = sampled.stats["token_counting"]
@@ -687,7 +696,8 @@ def test_random_json_lines_never_raise(tmp_path: Path, values: list, fmt: str) -
     path.write_text("".join(json.dumps(v) + "\n" for v in values), encoding="utf-8")
     report = validate_path(path, fmt)
     summarize(report)
-    assert report.stats["examples"] == len(values)
+    if not isinstance(values[0], list):  # a first line "[…]" is reported as a JSON array and reading stops
+        assert report.stats["examples"] == len(values)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
