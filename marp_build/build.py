@@ -209,7 +209,7 @@ def build(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    _prune(outputs, {_cached(outputs, k, f).name for _, f, k in jobs}, {f.name for _, f, _ in jobs})
+    _prune(outputs, {p.name for _, f, k in jobs for p in outputs.glob(f"{k}.{f.name}*")}, {f.name for _, f, _ in jobs})
     result.seconds = time.perf_counter() - started
     return result
 
@@ -254,6 +254,7 @@ def _assemble(course, rendered, jobs, outputs, dist, staging, selected, catalog,
     info = bundle.LandingInfo()
     by_deck: dict[str, dict[str, bundle.Download]] = {}
     keys = {(item.deck.id, fmt.name): key for item, fmt, key in jobs}
+    epoch = bundle.source_date_epoch(course.root) if any(f.suffix == ".pdf" for _, f, _ in jobs) else 0
     for item in rendered:
         for fmt in _formats_for(item.deck, FORMATS):
             name = output_name(item.deck, fmt)
@@ -262,6 +263,11 @@ def _assemble(course, rendered, jobs, outputs, dist, staging, selected, catalog,
             target = staging / name
             if cached is not None and cached.is_file():
                 source = cached
+                if fmt.suffix == ".pdf":
+                    # PDFs get fixed dates; the stamped copy is cached per date, so it is made once.
+                    source = cached.with_name(f"{key}.{fmt.name}.{epoch}{fmt.suffix}")
+                    if not source.is_file():
+                        bundle.stamp_pdf(cached, source, epoch)
             elif (dist / name).is_file() and (key is None or selected is not None):
                 source = dist / name  # a format or deck not built this time: keep its previous output
             else:

@@ -18,7 +18,7 @@ from marp_build.model import Course
 from marp_build.render import DATA_DIR, make_environment, template_error
 
 __all__ = ["Download", "LandingInfo", "write_zip", "copy_data", "load_catalog", "render_landing", "human_size",
-           "ZIP_NAME", "fixed_epoch"]
+           "ZIP_NAME", "fixed_epoch", "source_date_epoch", "stamp_pdf"]
 
 ZIP_NAME = "datos-curso.zip"
 _SKIP_NAMES = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
@@ -29,6 +29,40 @@ def fixed_epoch() -> int:
     """The timestamp written into archives: SOURCE_DATE_EPOCH when set, else 1980-01-01 (reproducible)."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
     return max(int(value), _ZIP_EPOCH_MIN) if value.isdigit() else _ZIP_EPOCH_MIN
+
+
+def source_date_epoch(root: Path) -> int:
+    """The date written into PDFs: SOURCE_DATE_EPOCH, else the last commit's date, else course.yaml's mtime-free
+    fallback (1980-01-01). The same sources then give byte-identical PDFs."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if value.isdigit():
+        return int(value)
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return _ZIP_EPOCH_MIN
+    text = done.stdout.strip()
+    return int(text) if done.returncode == 0 and text.isdigit() else _ZIP_EPOCH_MIN
+
+
+def stamp_pdf(source: Path, target: Path, epoch: int) -> None:
+    """Copy a PDF with its creation/modification dates fixed to `epoch` (Chromium writes the current time)."""
+    import io
+    import time
+
+    from pypdf import PdfWriter
+
+    date = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(epoch))
+    writer = PdfWriter(clone_from=source)
+    writer.add_metadata({"/CreationDate": date, "/ModDate": date})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(buffer.getvalue())
+    os.replace(tmp, target)
 
 
 def _bundled_files(data_dir: Path) -> list[Path]:

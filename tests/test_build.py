@@ -139,3 +139,14 @@ def test_a_partial_build_keeps_the_other_outputs(built_copy):
     for name in ("01-prueba.pdf", "instructor/01-prueba-notas.pdf", "guias/guia-prueba.pdf"):
         assert (dist / name).is_file(), name
     assert 'href="01-prueba.pdf"' in (dist / "index.html").read_text(encoding="utf-8")
+
+
+def test_two_builds_of_the_same_sources_are_byte_identical(built_copy, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01 00:00 UTC
+    first = build(built_copy, force=True)
+    assert first.converted  # really converted again, not copied from the cache
+    before = _hashes(built_copy / "dist")
+    build(built_copy, force=True)
+    assert _hashes(built_copy / "dist") == before
+    metadata = PdfReader(built_copy / "dist" / "01-prueba.pdf").metadata
+    assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20261201000000Z"
