@@ -237,9 +237,13 @@ def _check_images(root: Path, rendered: list[RenderedDeck]) -> None:
 def _extra_bundle_files(root: Path) -> dict[str, bytes]:
     """Files generated into the bundle: the stand-alone validator for attendees (same code as ours)."""
     validator = Path(__file__).with_name("validate_data.py")
-    if validator.is_file():
-        return {"codigo/validar_datos.py": validator.read_bytes()}
-    return {}
+    if not validator.is_file():
+        return {}
+    source = validator.read_text(encoding="utf-8")
+    return {
+        "codigo/validar_datos.py": source.encode("utf-8"),
+        "codigo/validar_datos_colab.ipynb": bundle.validator_notebook(source),
+    }
 
 
 def _store(batches: list[Batch], todo: dict[str, list[tuple[RenderedDeck, str]]], outputs: Path) -> None:
@@ -302,6 +306,7 @@ def _assemble(course, rendered, jobs, outputs, dist, staging, selected, catalog,
     return info
 
 
+_ROLE_NAMES = {"entrenamiento": "entrenamiento", "validacion": "validación"}
 _FORMAT_NAMES = {
     "jsonl-chat": "JSONL (chat)",
     "csv-clasificador": "CSV (texto, etiqueta)",
@@ -319,9 +324,21 @@ def _catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], 
             if path.is_file():
                 label = Path(relative).name
                 downloads.append(bundle.Download(label, f"datos/{relative}", bundle.human_size(path.stat().st_size),
-                                                 role.replace("_", " ")))
+                                                 _ROLE_NAMES.get(role, role)))
         item = dict(entry, descargas=downloads, formato_legible=_FORMAT_NAMES.get(entry.get("formato", ""), entry.get("formato", "")))
         (code if entry.get("tarea") == "codigo" else datasets).append(item)
+    validator = [
+        bundle.Download(Path(name).name, f"datos/{name}", bundle.human_size((staging / "datos" / name).stat().st_size))
+        for name in ("codigo/validar_datos_colab.ipynb", "codigo/validar_datos.py") if (staging / "datos" / name).is_file()
+    ]
+    if validator:
+        code.insert(0, {
+            "id": "codigo-validador",
+            "titulo": "Validador de datos",
+            "descripcion": "Revisa tu JSONL o CSV antes de entrenar: abre el cuaderno en Google Colab y elige tu "
+                           "archivo, o ejecuta «python validar_datos.py archivo» en tu computadora.",
+            "descargas": validator,
+        })
     return datasets, code
 
 

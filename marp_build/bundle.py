@@ -14,6 +14,7 @@ import jinja2
 
 from marp_build.errors import BundleError, MarpBuildError
 from marp_build.load import load_yaml
+from marp_build.marp import inline_fonts
 from marp_build.model import Course
 from marp_build.render import DATA_DIR, make_environment, template_error
 
@@ -109,7 +110,8 @@ def copy_data(data_dir: Path, target: Path, extra: dict[str, bytes] | None = Non
 
 
 def load_catalog(root: Path) -> list[dict[str, Any]]:
-    """The dataset catalog (data_templates/catalogo.yaml), validated; empty when there is none yet.
+    """Every entry of the catalog (data_templates/catalogo.yaml), validated: datasets first, then code
+    templates (marked `tarea: codigo`). Empty when there is no catalog yet.
 
     Raises:
         SchemaError: the catalog does not follow marp_build/schemas/catalog.schema.json.
@@ -121,7 +123,63 @@ def load_catalog(root: Path) -> list[dict[str, Any]]:
 
     source = load_yaml(path, f"{DATA_DIR}/catalogo.yaml")
     data = validate(source, "catalog", f"{DATA_DIR}/catalogo.yaml")
-    return list(data.get("conjuntos", data) if isinstance(data, dict) else data)
+    return [*data["conjuntos"], *({**entry, "tarea": "codigo"} for entry in data.get("codigo", []))]
+
+
+def validator_notebook(validator_source: str) -> bytes:
+    """A Colab notebook that runs our validator on an uploaded file, for attendees with only a browser.
+
+    The validator's code is embedded from marp_build/validate_data.py at build time, so the notebook checks
+    exactly what `marp-build data validate` checks.
+    """
+
+    def markdown(text: str) -> dict[str, Any]:
+        return {"cell_type": "markdown", "metadata": {}, "source": text.strip().splitlines(keepends=True)}
+
+    def code(text: str) -> dict[str, Any]:
+        return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                "source": text.strip().splitlines(keepends=True)}
+
+    cells = [
+        markdown("""
+# Revisa tus datos antes de entrenar
+
+Este cuaderno revisa un archivo de entrenamiento **antes** de subirlo a una plataforma: el formato de chat
+(JSONL con `messages`) o un clasificador (CSV con las columnas `text` y `target`). Te dice en qué línea está
+cada problema y cómo corregirlo.
+
+**Cómo usarlo:** menú **Entorno de ejecución → Ejecutar todo**. Cuando aparezca el botón **Elegir archivos**,
+elige tu archivo (y, si tienes, también el de validación). No necesitas GPU.
+"""),
+        markdown("## 1. Preparar el validador del curso\n\nEsta celda guarda el validador (el mismo que usa el curso) en el cuaderno."),
+        code("%%writefile validar_datos.py\n" + validator_source),
+        markdown("## 2. Elegir tus archivos\n\nEn Colab aparece un botón para subirlos desde tu computadora."),
+        code("""
+import sys
+try:
+    from google.colab import files  # only inside Google Colab
+    subidos = list(files.upload())
+except ImportError:
+    subidos = [input("Ruta del archivo a revisar: ").strip()]
+print("Archivos:", ", ".join(subidos))
+"""),
+        markdown("## 3. Revisar\n\nCada línea dice archivo, número de línea, si es un **error** (hay que corregirlo) o un **aviso** (conviene revisarlo), y cómo arreglarlo."),
+        code("""
+import subprocess
+for nombre in subidos:
+    subprocess.run([sys.executable, "validar_datos.py", nombre])
+"""),
+    ]
+    notebook = {
+        "cells": cells,
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                     "language_info": {"name": "python"}, "colab": {"provenance": []}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    import json
+
+    return (json.dumps(notebook, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
 def human_size(size: int) -> str:
@@ -167,7 +225,7 @@ def render_landing(course: Course, info: LandingInfo, target: Path) -> Path:
     env.autoescape = True  # HTML output: escape what course.yaml and the catalog say
     css_path = course.root / "themes" / "landing.css"
     try:
-        css = css_path.read_text(encoding="utf-8")
+        css = inline_fonts(css_path.read_text(encoding="utf-8"), css_path.parent)
     except OSError as err:
         raise BundleError(f"themes/landing.css: no se pudo leer ({err.strerror}); restaura el archivo") from err
     try:

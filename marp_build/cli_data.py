@@ -77,7 +77,9 @@ def validate(
 ) -> None:
     """Revisa tus datos antes de subirlos: un hallazgo por línea (archivo:línea) y un resumen con tokens y costo."""
     if validacion is not None and len(archivos) > 1:
-        raise _fail(UsageError("--validation se usa con un solo archivo de entrenamiento; revisa los archivos de a uno"))
+        raise _fail(
+            UsageError("--validation se usa con un solo archivo de entrenamiento; revisa los archivos de a uno")
+        )
     for path in archivos + ([validacion] if validacion is not None else []):
         _require_file(path)
     reports = []
@@ -120,7 +122,9 @@ def convert(
     ],
     salida: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", metavar="ARCHIVO", help="JSONL a escribir (por defecto, HOJA.jsonl).", show_default=False),
+        typer.Option(
+            "--output", "-o", metavar="ARCHIVO", help="JSONL a escribir (por defecto, HOJA.jsonl).", show_default=False
+        ),
     ] = None,
     forzar: Annotated[bool, typer.Option("--force", help="Reemplaza el JSONL de salida si ya existe.")] = False,
 ) -> None:
@@ -131,7 +135,9 @@ def convert(
     _require_file(hoja)
     output = salida if salida is not None else default_output(hoja)
     if output.resolve() == hoja.resolve():
-        raise _fail(UsageError(f"{output}: la salida no puede ser el mismo archivo de entrada; usa --output otro.jsonl"))
+        raise _fail(
+            UsageError(f"{output}: la salida no puede ser el mismo archivo de entrada; usa --output otro.jsonl")
+        )
     if output.exists() and not forzar:
         raise _fail(
             UsageError(f"{output}: ya existe; usa --force para reemplazarlo o elige otro nombre con --output")

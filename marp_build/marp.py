@@ -19,7 +19,7 @@ from pathlib import Path
 from marp_build.doctor import find_browser, find_marp
 from marp_build.errors import BrowserNotFoundError, MarpError
 
-__all__ = ["Format", "FORMATS", "Batch", "prepare_themes", "run_batches", "marp_command", "stage_inputs"]
+__all__ = ["Format", "FORMATS", "Batch", "inline_fonts", "prepare_themes", "run_batches", "marp_command", "stage_inputs"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,16 @@ class Batch:
     deck_ids: tuple[str, ...]
 
 
+def inline_fonts(css: str, base: Path) -> str:
+    """Replace `url("fonts/…")` in CSS by data URIs of the font files next to it (offline, any folder)."""
+
+    def inline(match: re.Match[str]) -> str:
+        data = base64.b64encode((base / match.group(1)).read_bytes()).decode("ascii")
+        return f'url("data:font/woff2;base64,{data}")'
+
+    return _FONT_URL_RE.sub(inline, css)
+
+
 def prepare_themes(themes_dir: Path, target: Path) -> list[Path]:
     """Copy the Marp theme CSS files (those with `@theme`) with their fonts inlined as data URIs.
 
@@ -70,14 +80,8 @@ def prepare_themes(themes_dir: Path, target: Path) -> list[Path]:
         text = css.read_text(encoding="utf-8")
         if "@theme" not in text:
             continue  # e.g. the landing page's stylesheet: not a Marp theme
-
-        def inline(match: re.Match[str], base: Path = css.parent) -> str:
-            font = base / match.group(1)
-            data = base64.b64encode(font.read_bytes()).decode("ascii")
-            return f'url("data:font/woff2;base64,{data}")'
-
         out = target / css.name
-        out.write_text(_FONT_URL_RE.sub(inline, text), encoding="utf-8")
+        out.write_text(inline_fonts(text, css.parent), encoding="utf-8")
         written.append(out)
     return written
 

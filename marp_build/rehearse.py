@@ -140,7 +140,10 @@ def render_report(course: Course, plan: Rehearsal) -> str:
 
     env = make_environment(course.root)
     env.autoescape = True
-    css = (course.root / "themes" / "landing.css").read_text(encoding="utf-8")
+    from marp_build.marp import inline_fonts
+
+    landing_css = course.root / "themes" / "landing.css"
+    css = inline_fonts(landing_css.read_text(encoding="utf-8"), landing_css.parent)
     return env.get_template("partials/ensayo.html.j2").render(
         curso=course.data, plan=plan, grafico=bar_chart_svg(plan), css=css
     )

@@ -134,8 +134,9 @@ class _Helpers:
 
         path = self._data_file(ruta)
         report = validate_path(path)
-        lines = [finding.format().replace(str(path), ruta) for finding in report.findings]
-        return "\n".join([*lines, *summarize(report)])
+        lines = [finding.format() for finding in report.findings] + summarize(report)
+        # Show the path as the attendee sees it, not this machine's absolute path.
+        return "\n".join(line.replace(str(path), ruta) for line in lines)
 
     @staticmethod
     def tokens(texto: str) -> list[str]:

@@ -552,7 +552,7 @@ class _JsonlChecker:
                         "rechazan el archivo: guárdalo como «UTF-8» sin BOM",
                     )
                 if not raw or raw.isspace():
-                    add(lineno, "warning", "linea-vacia", "la línea está vacía; bórrala (algunas plataformas la rechazan)")
+                    add(lineno, "warning", "linea-vacia", _BLANK_LINE)
                     continue
                 self.examples += 1
                 try:
@@ -562,8 +562,9 @@ class _JsonlChecker:
                         lineno,
                         "error",
                         "utf8-invalido",
-                        f"la línea no es texto UTF-8 válido (byte 0x{raw[err.start]:02X} en la posición {err.start + 1}); "
-                        "guarda el archivo con codificación UTF-8 (en el Bloc de notas: Guardar como → Codificación: UTF-8)",
+                        f"la línea no es texto UTF-8 válido (byte 0x{raw[err.start]:02X} en la posición "
+                        f"{err.start + 1}); guarda el archivo con codificación UTF-8 (en el Bloc de notas: Guardar "
+                        "como → Codificación: UTF-8)",
                     )
                     first = False
                     continue
@@ -622,9 +623,8 @@ class _JsonlChecker:
                 "corchetes ni comas entre líneas; quita los corchetes y pon cada objeto en su propia línea",
             )
             return True
-        if stripped in ("{", "{\"messages\": [", "{\"messages\":[") or (
-            stripped.startswith("{") and stripped.endswith(("[", "{", ","))
-        ):
+        # A valid JSONL line ends with "}"; "{", '{"messages": [' or a trailing comma mean an indented file.
+        if stripped.startswith("{") and stripped.endswith(("[", "{", ",")):
             self.findings.add(
                 lineno,
                 "error",
@@ -720,7 +720,12 @@ class _JsonlChecker:
             )
             role = ""
         elif type(role) is not str or role not in _ROLES:
-            add(line, "error", "rol-invalido", f"{where}el mensaje {i} tiene el rol {_show(role)}; usa system, user o assistant")
+            add(
+                line,
+                "error",
+                "rol-invalido",
+                f"{where}el mensaje {i} tiene el rol {_show(role)}; usa system, user o assistant",
+            )
             role = ""
         tool_calls = m.get("tool_calls")
         function_call = m.get("function_call")
@@ -777,7 +782,8 @@ class _JsonlChecker:
                     "weight: quítalo",
                 )
             elif type(weight) is not int or weight not in (0, 1):
-                shown = _show(weight) if not isinstance(weight, (int, float)) or isinstance(weight, bool) else str(weight)
+                is_number = isinstance(weight, (int, float)) and not isinstance(weight, bool)
+                shown = str(weight) if is_number else _show(weight)
                 add(
                     line,
                     "error",
@@ -921,7 +927,8 @@ class _JsonlChecker:
         for j, call in enumerate(calls, 1):
             target = f"la llamada {j} del mensaje {i}"
             if type(call) is not dict:
-                add(line, "error", "tool-calls-invalido", f"{where}{target} es {_kind(call)}; debe ser un objeto: {shape}")
+                message = f"{where}{target} es {_kind(call)}; debe ser un objeto: {shape}"
+                add(line, "error", "tool-calls-invalido", message)
                 continue
             call_id = call.get("id")
             if type(call_id) is not str or not call_id:
@@ -1082,7 +1089,8 @@ class _JsonlChecker:
             if self.fmt == "chat"
             else "{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}"
         )
-        self.findings.add(line, "error", "no-es-objeto", f"la línea es {_kind(obj)}, no un objeto; cada línea debe ser un objeto {shape}")
+        message = f"la línea es {_kind(obj)}, no un objeto; cada línea debe ser un objeto {shape}"
+        self.findings.add(line, "error", "no-es-objeto", message)
         return True
 
     def _unknown_keys(self, obj: Dict[str, Any], allowed: frozenset, line: int, where: str = "") -> None:
@@ -1250,7 +1258,10 @@ class _JsonlChecker:
                 )
                 continue
             if not isinstance(value, list) or len(value) != 1:
-                size = f"tiene {_plural(len(value), 'mensaje', 'mensajes')}" if isinstance(value, list) else f"es {_kind(value)}"
+                if isinstance(value, list):
+                    size = f"tiene {_plural(len(value), 'mensaje', 'mensajes')}"
+                else:
+                    size = f"es {_kind(value)}"
                 add(
                     line,
                     "error",
@@ -1310,7 +1321,9 @@ class _JsonlChecker:
         first = self.keys.get(key)
         if first is not None:
             self.duplicates += 1
-            self.findings.add(line, "warning", "duplicado", f"este ejemplo repite el de la línea {first}; borra uno de los dos")
+            self.findings.add(
+                line, "warning", "duplicado", f"este ejemplo repite el de la línea {first}; borra uno de los dos"
+            )
         else:
             self.keys[key] = line
         if self.train_keys is not None:
@@ -1391,6 +1404,7 @@ class _JsonlChecker:
         return self.findings.close(), stats
 
 
+_BLANK_LINE = "la línea está vacía; bórrala (algunas plataformas la rechazan)"
 _NESTED_MESSAGE = (
     "el JSON está anidado demasiado hondo (listas u objetos unos dentro de otros cientos de veces); un ejemplo "
     "normal no lo necesita: revisa la línea"
@@ -1468,7 +1482,12 @@ class CsvSource:
             if text.strip():
                 header_text = text
                 break
-            add(self.line, "warning", "linea-vacia", "la línea está vacía; bórrala (el encabezado debe ir en la primera línea)")
+            add(
+                self.line,
+                "warning",
+                "linea-vacia",
+                "la línea está vacía; bórrala (el encabezado debe ir en la primera línea)",
+            )
         if header_text is None:
             return
         self.header_line = self.line
@@ -1638,7 +1657,8 @@ class _CsvChecker:
             )
         else:
             message = (
-                f"no encontré las columnas \"{self.text_column}\" y \"{self.label_column}\" en el encabezado; encontré: "
+                f"no encontré las columnas \"{self.text_column}\" y \"{self.label_column}\" en el encabezado; "
+                "encontré: "
                 f"{found}. Renombra la columna del texto a \"{self.text_column}\" y la de la clase a "
                 f"\"{self.label_column}\" (o indica sus nombres con --text-column y --label-column); si falta el "
                 f"encabezado, agrega como primera fila: {self.text_column},{self.label_column}"
@@ -1725,7 +1745,9 @@ class _CsvChecker:
             first_line, first_class = packed >> 10, packed & 1023
             if first_class == entry[2]:
                 self.duplicates += 1
-                add(line, "warning", "duplicado", f"este texto repite el de la línea {first_line}; borra uno de los dos")
+                add(
+                    line, "warning", "duplicado", f"este texto repite el de la línea {first_line}; borra uno de los dos"
+                )
             else:
                 first_label = next(k for k, v in self.classes.items() if v[2] == first_class)
                 add(
@@ -2003,7 +2025,8 @@ def _jsonl_summary(stats: Dict[str, Any], training: bool) -> List[str]:
         lines.append(f"Épocas por defecto (regla del cuaderno de OpenAI): {epochs}")
         per_epoch = stats["billed_tokens"] // epochs if epochs else 0
         lines.append(
-            f"Tokens que se cobrarían (estimación): {_num(stats['billed_tokens'])} = {_plural(epochs, 'época', 'épocas')}"
+            f"Tokens que se cobrarían (estimación): {_num(stats['billed_tokens'])} = "
+            f"{_plural(epochs, 'época', 'épocas')}"
             f" × {_num(per_epoch)} tokens"
         )
     else:
@@ -2110,11 +2133,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     parser.add_argument("archivos", nargs="+", metavar="ARCHIVO", help="archivo .jsonl o .csv a revisar")
     parser.add_argument("--format", "--formato", dest="fmt", choices=FORMATS, help="formato (si no, se detecta)")
-    parser.add_argument("--validation", "--validacion", dest="validation", metavar="ARCHIVO", help="archivo de validación")
+    parser.add_argument(
+        "--validation", "--validacion", dest="validation", metavar="ARCHIVO", help="archivo de validación"
+    )
     parser.add_argument("--text-column", default="text", help="columna del texto en el CSV (por defecto: text)")
     parser.add_argument("--label-column", default="target", help="columna de la clase en el CSV (por defecto: target)")
     parser.add_argument(
-        "--max-tokens", type=_positive, default=DEFAULT_MAX_TOKENS, help="tokens máximos por ejemplo (por defecto: 65536)"
+        "--max-tokens",
+        type=_positive,
+        default=DEFAULT_MAX_TOKENS,
+        help="tokens máximos por ejemplo (por defecto: 65536)",
     )
     parser.add_argument("--json", action="store_true", help="imprime los hallazgos y las estadísticas en JSON")
     args = parser.parse_args(argv)

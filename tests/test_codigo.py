@@ -15,11 +15,10 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -315,14 +314,15 @@ def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path
     from sklearn.metrics import accuracy_score, f1_score
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+    # As in Colab after the upload: the course files sit in the working folder under their default names.
+    for path in (SENTIMENT_TRAIN, SENTIMENT_VALIDATION):
+        shutil.copy(path, tmp_path / path.name)
     results = tmp_path / "resultados"
     sentences = ["La entrega fue rapidísima y el producto es excelente.", "Nunca respondieron mi reclamo."]
     nb = run_notebook(
         "clasificador_colab.ipynb",
         {
             "MODELO_BASE": str(tiny_encoder),
-            "ARCHIVO_ENTRENAMIENTO": str(SENTIMENT_TRAIN),
-            "ARCHIVO_VALIDACION": str(SENTIMENT_VALIDATION),
             "CARPETA_DE_RESULTADOS": str(results),
             "EPOCAS": 1,
             "MAX_PASOS": 8,
@@ -332,6 +332,7 @@ def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path
     )
     output = text_outputs(nb)
     assert "Las bibliotecas ya están instaladas con las versiones correctas." in output
+    assert f"Entrenamiento: {SENTIMENT_TRAIN.name} · Validación: {SENTIMENT_VALIDATION.name}" in output
 
     validation = read_csv_rows(SENTIMENT_VALIDATION)
     labels = sorted({row["target"] for row in read_csv_rows(SENTIMENT_TRAIN)})
@@ -419,14 +420,14 @@ def test_clasificador_notebook_stops_with_a_spanish_message_on_a_wrong_header(ti
 def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model, tmp_path, offline):
     from safetensors.torch import load_file
 
+    for path in (CHAT_TRAIN, CHAT_VALIDATION):
+        shutil.copy(path, tmp_path / path.name)
     results = tmp_path / "resultados"
     n_compare = 2
     nb = run_notebook(
         "chat_lora_colab.ipynb",
         {
             "MODELO_BASE": str(tiny_chat_model),
-            "ARCHIVO_ENTRENAMIENTO": str(CHAT_TRAIN),
-            "ARCHIVO_VALIDACION": str(CHAT_VALIDATION),
             "CARPETA_DE_RESULTADOS": str(results),
             "MAX_PASOS": 6,
             "N_COMPARACIONES": n_compare,
@@ -709,6 +710,21 @@ def test_api_script_uses_the_azure_variables(tmp_path):
     assert first["path"] == "/azure/openai/v1/files"
     assert first["headers"]["api-key"] == "clave-azure"
     assert "La API respondió 404" in result.stderr
+
+
+def test_api_script_help_is_in_spanish():
+    result = subprocess.run(
+        [sys.executable, str(CODIGO / "api_finetuning.py"), "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("uso: api_finetuning.py")
+    assert "opciones:" in result.stdout and "--base-url URL" in result.stdout and "--seguir ID_TRABAJO" in result.stdout
+    wrong = subprocess.run(
+        [sys.executable, str(CODIGO / "api_finetuning.py"), "datos.jsonl", "--epocas", "dos"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert wrong.returncode == 2
+    assert wrong.stderr.endswith("api_finetuning.py: error: opción --epocas: no es un número entero: 'dos'\n")
 
 
 def test_api_script_without_key_says_how_to_set_it():

@@ -148,6 +148,13 @@ CHAT_CASES = {
         'chat/function-call-invalido.jsonl:3: error: en el "function_call" del mensaje 3, "arguments" no es un objeto '
         'JSON válido; escribe un objeto JSON dentro del texto, por ejemplo "{\\"ciudad\\": \\"Lima\\"}"',
     ],
+    "chat/function-call-rol.jsonl": [
+        'chat/function-call-rol.jsonl:2: error: el mensaje 2 (rol user) tiene "function_call"; solo los mensajes '
+        "assistant llaman funciones",
+    ],
+    "chat/name-falta.jsonl": [
+        'chat/name-falta.jsonl:2: error: el mensaje 4 tiene rol function pero no "name"; agrega el nombre de la función',
+    ],
     "chat/tool-call-id.jsonl": [
         'chat/tool-call-id.jsonl:2: error: el mensaje 4 tiene rol tool pero no "tool_call_id"; copia ahí el "id" de la '
         "llamada (tool_calls) que este mensaje responde",
