@@ -44,8 +44,12 @@ _MEASURE_JS = """
       clipped.push(el.tagName.toLowerCase());
     }
   }
+  const empty = [...section.querySelectorAll('img')]
+    .filter((img) => !img.complete || img.naturalWidth === 0 || img.getBoundingClientRect().width < 2
+                     || img.getBoundingClientRect().height < 2)
+    .map((img) => img.getAttribute('src'));
   return {
-    width: section.offsetWidth, height: section.offsetHeight, bottom, right, clipped,
+    width: section.offsetWidth, height: section.offsetHeight, bottom, right, clipped, empty,
     paddingBottom: parseFloat(style.paddingBottom), paddingRight: parseFloat(style.paddingRight),
   };
 })
@@ -63,6 +67,7 @@ class SlideBox:
     padding_bottom: float
     padding_right: float
     clipped: tuple[str, ...]
+    empty_images: tuple[str, ...] = ()
 
 
 @contextmanager
@@ -120,7 +125,7 @@ def measure_slides(browser, html: Path, width: int = 1280, height: int = 720) ->
         page.close()
     boxes = [
         SlideBox(r["width"], r["height"], r["bottom"], r["right"], r["paddingBottom"], r["paddingRight"],
-                 tuple(r["clipped"]))
+                 tuple(r["clipped"]), tuple(r["empty"]))
         for r in raw
     ]
     return boxes, blocked

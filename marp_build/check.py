@@ -326,6 +326,10 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
                     problems.append(f"se sale por la derecha ({box.right - box.width + box.padding_right / 2:.0f} px)")
                 if box.clipped:
                     problems.append(f"tiene contenido cortado dentro de {', '.join(sorted(set(box.clipped)))}")
+                for src in box.empty_images:
+                    found.append(Finding(slide.source, _template_line(course.root, slide, src), "error", "imagen-vacia",
+                                         f"{where}: la imagen {src} se ve en blanco (tamaño cero o archivo ilegible); "
+                                         "dale width y height al SVG o revisa el archivo"))
                 if problems:
                     found.append(Finding(slide.source, slide.line, "error", "desborde",
                                          f"{where} {' y '.join(problems)}; divídela en dos o acorta el texto"))

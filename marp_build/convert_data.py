@@ -70,7 +70,7 @@ def convert_sheet(source: Path, output: Path) -> Conversion:
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     try:
-        with open(source, "rb") as f, os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out, open(source, "rb") as f:
             binary = _sniff_binary(f.read(4096))
             if binary is not None:
                 findings.add(1, "error", binary[0], binary[1])
@@ -79,6 +79,7 @@ def convert_sheet(source: Path, output: Path) -> Conversion:
                 result.examples = _convert_rows(CsvSource(f, findings), findings, out)
         result.findings = findings.close()
         if result.ok:
+            os.chmod(tmp_name, 0o644)  # mkstemp creates 0600; the JSONL is an ordinary document
             os.replace(tmp_name, output)
             result.written = True
     finally:

@@ -97,3 +97,15 @@ def test_cli_exit_codes_and_json(make_course):
     data = json.loads(result.output)
     assert data["errores"] == 0 and data["avisos"] == 1
     assert data["hallazgos"][0]["code"] == "sin-notas"
+
+
+@pytest.mark.e2e
+def test_blank_image_is_caught(make_course):
+    # An SVG with only a viewBox has no intrinsic size: inside a flex figure it renders 0 px wide.
+    root = make_course("empty-image")
+    deck = root / "decks" / "01-prueba.md.j2"
+    deck.write_text(deck.read_text(encoding="utf-8").replace(
+        "![Un diagrama de prueba con un círculo](img/circulo.svg)",
+        '<div class="figura">\n\n![Un diagrama de prueba con un círculo](img/circulo.svg)\n\n</div>'), encoding="utf-8")
+    found = findings(root, browser=True)
+    assert any("[imagen-vacia]" in f and "img/circulo.svg" in f for f in found), found

@@ -842,3 +842,10 @@ def test_main_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     (report,) = payload["reports"]
     assert report["format"] == "chat" and report["stats"]["examples"] == 3
     assert [f["code"] for f in report["findings"]] == ["menos-de-10"]
+
+
+def test_windows_line_ends_in_csv(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.csv"
+    path.write_bytes((CASES / "clasificador/valido.csv").read_bytes().replace(b"\n", b"\r\n"))
+    report = validate_path(path)
+    assert report.findings == [] and report.stats["classes"] == {"negativo": 5, "positivo": 5}
