@@ -47,6 +47,7 @@ serve: setup
 	$(BIN)/marp-build serve
 
 bench: setup
+	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_build.py
 
 clean:

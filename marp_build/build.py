@@ -108,6 +108,15 @@ def build(
     if unknown:
         raise UsageError(f"formato desconocido: {', '.join(unknown)}; usa {', '.join(FORMATS)}")
 
+    # 0. Nothing changed since the last complete build? Then start nothing (no rendering, no Node).
+    manifest_path = dist / ".marp-build.json"
+    previous = _read_json(manifest_path)
+    inputs = _inputs_digest(root, formats)
+    if (not force and not only and isinstance(previous, dict) and previous.get("entradas") == inputs
+            and _complete(dist, previous)):
+        say("nada cambió: dist/ ya está al día")
+        return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
+
     # 1. Gather: everything that can fail on the user's sources fails here, before any file is written.
     course = load(root)
     selected = set(only) if only else None
@@ -138,6 +147,7 @@ def build(
             jobs.append((item, fmt, key))
 
     manifest = {
+        "entradas": inputs,
         "salidas": {output_name(i.deck, f): k for i, f, k in jobs},
         "datos": _tree_digest(bundle._bundled_files(root / DATA_DIR), root) if (root / DATA_DIR).is_dir() else "",
         "extra": _digest(*extra_files.values()),
@@ -150,9 +160,8 @@ def build(
             _tree_digest(images.glob("*"), root) if images.is_dir() else "",
         ),
     }
-    manifest_path = dist / ".marp-build.json"
     result = BuildResult(dist=dist, rendered=rendered, slides={i.deck.id: len(i.slides) for i in rendered})
-    if not force and not selected and _read_json(manifest_path) == manifest and _complete(dist, manifest):
+    if not force and not selected and previous == manifest and _complete(dist, manifest):
         result.up_to_date = True
         result.seconds = time.perf_counter() - started
         say("nada cambió: dist/ ya está al día")
@@ -373,6 +382,42 @@ def _prune(outputs: Path, keep: set[str], formats: set[str]) -> None:
         fmt = path.name.split(".")[1] if path.name.count(".") >= 2 else ""
         if fmt in formats and path.name not in keep:
             path.unlink(missing_ok=True)
+
+
+def _inputs_digest(root: Path, formats: list[str]) -> str:
+    """One hash over every file a build reads, the code that reads them and the tools it runs.
+
+    It lets a rebuild with nothing changed stop before rendering; any doubt falls through to the full build,
+    which compares the rendered outputs themselves.
+    """
+    sources = [root / "course.yaml"]
+    for folder in ("decks", "partials", "themes", DATA_DIR):
+        if (root / folder).is_dir():
+            sources += [p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    package = Path(__file__).parent
+    code = [p for p in package.rglob("*") if p.suffix in (".py", ".json") and "__pycache__" not in p.parts]
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "") or str(_git_head(root))
+    return _digest(
+        _tree_digest([p for p in sources if p.exists()], root),
+        _tree_digest(code, package),
+        marp_version(root), " ".join(formats), epoch,
+    )
+
+
+def _git_head(root: Path) -> str:
+    """The current commit (PDF dates follow it), read from .git without starting git."""
+    head = root / ".git" / "HEAD"
+    try:
+        ref = head.read_text(encoding="utf-8").strip()
+        if ref.startswith("ref: "):
+            target = root / ".git" / ref[5:]
+            if target.is_file():
+                return target.read_text(encoding="utf-8").strip()
+            packed = (root / ".git" / "packed-refs").read_text(encoding="utf-8")
+            return next((line.split()[0] for line in packed.splitlines() if line.endswith(ref[5:])), ref)
+        return ref
+    except OSError:
+        return ""
 
 
 def _read_json(path: Path) -> object:

@@ -50,19 +50,21 @@ def source_date_epoch(root: Path) -> int:
 
 
 def stamp_pdf(source: Path, target: Path, epoch: int) -> None:
-    """Copy a PDF with its creation/modification dates fixed to `epoch` (Chromium writes the current time)."""
-    import io
+    """Copy a PDF with its creation/modification dates fixed to `epoch` (Chromium writes the current time).
+
+    qpdf (through pikepdf) rewrites the file in milliseconds and with a deterministic /ID, so the same
+    slides give the same bytes.
+    """
     import time
 
-    from pypdf import PdfWriter
+    import pikepdf
 
     date = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(epoch))
-    writer = PdfWriter(clone_from=source)
-    writer.add_metadata({"/CreationDate": date, "/ModDate": date})
-    buffer = io.BytesIO()
-    writer.write(buffer)
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(buffer.getvalue())
+    with pikepdf.open(source) as pdf:
+        pdf.docinfo["/CreationDate"] = date
+        pdf.docinfo["/ModDate"] = date
+        pdf.save(tmp, deterministic_id=True)
     os.replace(tmp, target)
 
 

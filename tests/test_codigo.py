@@ -65,19 +65,20 @@ def pinned_versions(notebook_name: str) -> dict[str, str]:
     raise AssertionError(f"{notebook_name}: no install cell with a PINNED dict")
 
 
+def normalize(name: str) -> str:
+    return name.strip().lower().replace("_", "-")
+
+
 def requirement_pins(path: Path) -> dict[str, str]:
+    """{normalized name: version} of a requirements file where every line is `name==version`."""
     pins = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#")[0].strip()
         if line:
             name, _, version = line.partition("==")
             assert version, f"{path.name}: '{line}' is not pinned with =="
-            pins[name.strip().lower().replace("_", "-")] = version.strip()
+            pins[normalize(name)] = version.strip()
     return pins
-
-
-def normalize(name: str) -> str:
-    return name.lower().replace("_", "-")
 
 
 def run_notebook(name: str, parameters: dict, workdir: Path, timeout: int = 600):
@@ -130,22 +131,28 @@ def image_outputs(nb) -> list[str]:
     ]
 
 
-@pytest.fixture
-def offline(monkeypatch, tmp_path):
-    """No hub access from the test process or the kernels it starts (kernels inherit os.environ)."""
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
-    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    monkeypatch.setenv("TOKENIZERS_PARALLELISM", "false")
-    monkeypatch.delenv("HF_TOKEN", raising=False)
+@pytest.fixture(scope="module", autouse=True)
+def offline(tmp_path_factory):
+    """No hub access from this module's tests or the kernels they start (kernels inherit os.environ).
+
+    Module-scoped and autouse, so it is in place before the tiny models are built.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        patch.setenv("TRANSFORMERS_OFFLINE", "1")
+        patch.setenv("HF_DATASETS_OFFLINE", "1")
+        patch.setenv("HF_HOME", str(tmp_path_factory.mktemp("hf_home")))
+        patch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        patch.setenv("TOKENIZERS_PARALLELISM", "false")
+        patch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+        patch.delenv("HF_TOKEN", raising=False)
+        yield
 
 
 # ---------------------------------------------------------------- tiny models
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def tiny_encoder(tmp_path_factory) -> Path:
     """A ModernBERT (mmBERT's architecture) with random weights and a WordPiece tokenizer trained on the CSVs."""
     import torch
@@ -194,7 +201,7 @@ def tiny_encoder(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def tiny_chat_model(tmp_path_factory) -> Path:
     """A Qwen3 causal LM with random weights, a byte-level BPE trained on the JSONL and Qwen3's own chat template."""
     import torch
@@ -244,7 +251,7 @@ def tiny_chat_model(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def tiny_classifier(tiny_encoder, tmp_path_factory) -> Path:
     """The tiny encoder with a classification head for the three sentiment labels, as a published model would be."""
     import torch
@@ -285,6 +292,8 @@ def test_notebook_is_committed_clean_with_a_parameters_cell(name):
         if cell.cell_type == "code":
             assert nb.cells[i - 1].cell_type == "markdown", f"cell {i} has no explanation before it"
     assert nb.metadata["accelerator"] == "GPU"
+    for i, cell in enumerate(code_cells):
+        ast.parse(cell.source, filename=f"{name}, celda de código {i + 1}")  # plain Python: no magics needed
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -308,7 +317,7 @@ def test_requirements_test_pins_are_installed():
 # ---------------------------------------------------------------- classifier notebook
 
 
-def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path, offline):
+def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path):
     import numpy as np
     import torch
     from sklearn.metrics import accuracy_score, f1_score
@@ -365,7 +374,7 @@ def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path
     assert "No se publicó en Hugging Face" in output
 
 
-def test_clasificador_notebook_reads_a_spreadsheet_export_without_validation_file(tiny_encoder, tmp_path, offline):
+def test_clasificador_notebook_reads_a_spreadsheet_export_without_validation_file(tiny_encoder, tmp_path):
     """An attendee's own file: `;`-separated, Windows-1252, header in capitals, one row without label."""
     rows = read_csv_rows(SENTIMENT_TRAIN)
     lines = ["Text;Target"] + [f"{row['text'].replace(';', ',')};{row['target']}" for row in rows]
@@ -396,7 +405,7 @@ def test_clasificador_notebook_reads_a_spreadsheet_export_without_validation_fil
     assert metrics["validation_examples"] == expected_validation
 
 
-def test_clasificador_notebook_stops_with_a_spanish_message_on_a_wrong_header(tiny_encoder, tmp_path, offline):
+def test_clasificador_notebook_stops_with_a_spanish_message_on_a_wrong_header(tiny_encoder, tmp_path):
     import nbclient
 
     bad = tmp_path / "opiniones.csv"
@@ -417,7 +426,7 @@ def test_clasificador_notebook_stops_with_a_spanish_message_on_a_wrong_header(ti
 # ---------------------------------------------------------------- chat notebook
 
 
-def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model, tmp_path, offline):
+def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model, tmp_path):
     from safetensors.torch import load_file
 
     for path in (CHAT_TRAIN, CHAT_VALIDATION):
@@ -476,14 +485,13 @@ def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model,
 
 def load_space_app(monkeypatch, model_id: str):
     monkeypatch.setenv("MODEL_ID", model_id)
-    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
     spec = importlib.util.spec_from_file_location("space_app_under_test", CODIGO / "space_clasificador" / "app.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_space_classify_returns_a_probability_per_label(tiny_classifier, monkeypatch, offline):
+def test_space_classify_returns_a_probability_per_label(tiny_classifier, monkeypatch):
     import gradio as gr
 
     app = load_space_app(monkeypatch, str(tiny_classifier))
