@@ -30,11 +30,11 @@ $(NODE_OK): package-lock.json
 browser: $(PY_OK)
 	$(BIN)/marp-build doctor --instalar
 
-$(NB_OK): $(PY_OK) data_templates/codigo/requirements-test.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r data_templates/codigo/requirements-test.txt
+$(NB_OK): $(PY_OK) tests/requirements-cuadernos.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-cuadernos.txt
 	touch $@
 
-test: setup
+test: setup $(NB_OK)
 	$(BIN)/python -m pytest -q
 
 check: setup

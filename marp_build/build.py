@@ -306,6 +306,9 @@ def _assemble(course, rendered, jobs, outputs, dist, staging, selected, catalog,
     images = course.root / "decks" / IMAGES_DIR
     if images.is_dir():
         shutil.copytree(images, staging / IMAGES_DIR)
+        if (staging / "guias").is_dir():
+            # Guides' HTML lives in guias/ and links img/… relative to itself, like the decks do.
+            shutil.copytree(images, staging / "guias" / IMAGES_DIR)
     data_dir = course.root / DATA_DIR
     if data_dir.is_dir():
         bundle.copy_data(data_dir, staging / "datos", extra_files)

@@ -155,6 +155,7 @@ def _dist_names(course: Course, rendered: list[RenderedDeck]) -> set[str]:
     images = course.root / "decks" / IMAGES_DIR
     if images.is_dir():
         names |= {f"{IMAGES_DIR}/{p.name}" for p in images.iterdir()}
+        names |= {f"guias/{IMAGES_DIR}/{p.name}" for p in images.iterdir()}
     return names
 
 

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 CODIGO = ROOT / "data_templates" / "codigo"
+REPO_TESTS = ROOT / "tests"
 SENTIMENT_TRAIN = ROOT / "data_templates" / "clasificadores" / "sentimiento_entrenamiento.csv"
 SENTIMENT_VALIDATION = ROOT / "data_templates" / "clasificadores" / "sentimiento_validacion.csv"
 CHAT_TRAIN = ROOT / "data_templates" / "chat" / "retail_entrenamiento.jsonl"
@@ -302,14 +303,14 @@ def test_installed_versions_equal_the_notebook_pins(name):
     assert pins, name
     for package, version in pins.items():
         assert importlib.metadata.version(package) == version, f"{name} pins {package}=={version}"
-    test_pins = requirement_pins(CODIGO / "requirements-test.txt")
+    test_pins = requirement_pins(REPO_TESTS / "requirements-cuadernos.txt")
     for package, version in pins.items():
-        assert test_pins.get(normalize(package)) == version, f"requirements-test.txt disagrees on {package}"
+        assert test_pins.get(normalize(package)) == version, f"requirements-cuadernos.txt disagrees on {package}"
     assert "torch" not in pins, "Colab ships its own torch"
 
 
 def test_requirements_test_pins_are_installed():
-    for package, version in requirement_pins(CODIGO / "requirements-test.txt").items():
+    for package, version in requirement_pins(REPO_TESTS / "requirements-cuadernos.txt").items():
         installed = importlib.metadata.version(package)
         assert installed.split("+")[0] == version, f"{package}: installed {installed}, pinned {version}"
 
@@ -527,7 +528,7 @@ def test_space_front_matter_and_requirements_match_the_tested_versions():
     assert (CODIGO / "space_clasificador" / front["app_file"]).is_file()
     assert len(front["short_description"]) <= 60
     space_pins = requirement_pins(CODIGO / "space_clasificador" / "requirements.txt")
-    test_pins = requirement_pins(CODIGO / "requirements-test.txt")
+    test_pins = requirement_pins(REPO_TESTS / "requirements-cuadernos.txt")
     assert space_pins and all(test_pins[name] == version for name, version in space_pins.items())
 
 
