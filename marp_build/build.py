@@ -28,12 +28,22 @@ from marp_build.render import DATA_DIR, RenderedDeck, render_decks
 from marp_build.rehearse import rehearse, render_report
 from marp_build.schema import validate
 
-__all__ = ["BuildResult", "build", "load", "DEFAULT_FORMATS", "output_name"]
+__all__ = ["BuildResult", "Progress", "build", "load", "DEFAULT_FORMATS", "output_name"]
 
 DEFAULT_FORMATS = ("html", "pdf", "notas")
 IMAGES_DIR = "img"  # decks/img: diagrams linked from the decks, published as dist/img
 _IMAGE_RE = re.compile(r"""(?:\]\(|src=["'])(img/[^)"'\s]+)""")
 Reporter = Callable[[str], None]
+
+
+class Progress:
+    """What a build tells a progress display; the default shows nothing (the CLI draws it with Rich)."""
+
+    def converting(self, fmt: str, deck_ids: list[str]) -> None:
+        """A marp-cli process for `fmt` started on these decks."""
+
+    def converted(self, fmt: str, seconds: float) -> None:
+        """That process ended after `seconds`."""
 
 
 @dataclass
@@ -91,6 +101,7 @@ def build(
     only: Iterable[str] | None = None,
     force: bool = False,
     report: Reporter | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the whole course into `dist/`.
 
@@ -187,9 +198,11 @@ def build(
         if out_dir.exists():
             shutil.rmtree(out_dir)
         batches.append(Batch(fmt, input_dir, out_dir, tuple(i.deck.id for i, _ in items)))
-        say(f"convirtiendo a {fmt_name.upper()}: {', '.join(i.deck.id for i, _ in items)}")
+    progress = progress or Progress()
+    for batch in batches:
+        progress.converting(batch.fmt.name, list(batch.deck_ids))
     try:
-        run_batches(root, batches, themes, cache)
+        run_batches(root, batches, themes, cache, lambda batch, seconds: progress.converted(batch.fmt.name, seconds))
     except BrowserNotFoundError:
         if any(b.fmt.name == "html" for b in batches):
             # HTML needs no browser: keep it so the instructor can still present, then report.

@@ -55,16 +55,47 @@ def build(
     forzar: Annotated[bool, typer.Option("--forzar", help="Vuelve a convertir todo aunque nada haya cambiado.")] = False,
 ) -> None:
     """Genera dist/: presentaciones HTML y PDF, guías, datos, ZIP y página de descargas."""
-    from marp_build.build import DEFAULT_FORMATS
+    from rich.progress import Progress as RichProgress
+    from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from marp_build.build import DEFAULT_FORMATS, Progress
     from marp_build.build import build as run_build
 
     def report(message: str) -> None:
         err_console.print(f"· {message}", markup=False)
 
+    class Display(Progress):
+        """One line per format being converted: the decks, a spinner, then the time it took.
+
+        Started only when a conversion starts, so error messages and no-op builds print nothing extra.
+        """
+
+        def __init__(self) -> None:
+            self.bar: RichProgress | None = None
+            self.tasks: dict[str, int] = {}
+
+        def converting(self, fmt: str, deck_ids: list[str]) -> None:
+            if self.bar is None:
+                columns = (SpinnerColumn(finished_text="✓"), TextColumn("{task.description}"), TimeElapsedColumn())
+                self.bar = RichProgress(*columns, console=err_console)
+                self.bar.start()
+            self.tasks[fmt] = self.bar.add_task(f"{fmt.upper():6} {', '.join(deck_ids)}", total=1)
+
+        def converted(self, fmt: str, seconds: float) -> None:
+            if self.bar is not None:
+                self.bar.update(self.tasks[fmt], completed=1)
+
+        def close(self) -> None:
+            if self.bar is not None:
+                self.bar.stop()
+
+    display = Display()
     try:
-        result = run_build(raiz, salida, formato or DEFAULT_FORMATS, solo, forzar, report)
+        result = run_build(raiz, salida, formato or DEFAULT_FORMATS, solo, forzar, report, display)
     except MarpBuildError as err:
+        display.close()
         raise fail(err) from None
+    display.close()
     if result.up_to_date:
         out_console.print(f"dist/ al día ({result.seconds:.2f} s)", markup=False)
         return

@@ -12,7 +12,9 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,8 +122,16 @@ def _problems(output: str) -> list[str]:
     return found
 
 
-def run_batches(root: Path, batches: Sequence[Batch], themes: Sequence[Path], workdir: Path) -> None:
+def run_batches(
+    root: Path,
+    batches: Sequence[Batch],
+    themes: Sequence[Path],
+    workdir: Path,
+    on_done: Callable[[Batch, float], None] | None = None,
+) -> None:
     """Run one marp-cli process per batch, all at the same time, and check every one.
+
+    `on_done(batch, seconds)` is called as each process ends (for progress displays).
 
     Raises:
         MarpNotFoundError: marp-cli is not installed.
@@ -138,6 +148,7 @@ def run_batches(root: Path, batches: Sequence[Batch], themes: Sequence[Path], wo
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         env["CHROME_NO_SANDBOX"] = "1"  # Chromium refuses to start as root with its sandbox on
     running = []
+    started = time.perf_counter()
     for batch in batches:
         batch.output_dir.mkdir(parents=True, exist_ok=True)
         cmd = marp_command(marp, batch, themes, config, browser)
@@ -146,9 +157,19 @@ def run_batches(root: Path, batches: Sequence[Batch], themes: Sequence[Path], wo
             text=True, encoding="utf-8", errors="replace",
         )
         running.append((batch, cmd, process))
+
+    def wait(item: tuple[Batch, list[str], subprocess.Popen[str]]) -> tuple[str, str]:
+        batch, _, process = item
+        output = process.communicate()
+        if on_done is not None:
+            on_done(batch, time.perf_counter() - started)
+        return output
+
+    # One thread per process: each reports its end as soon as it happens, not in start order.
+    with ThreadPoolExecutor(max_workers=len(running)) as pool:
+        outputs = list(pool.map(wait, running))
     errors = []
-    for batch, cmd, process in running:
-        stdout, stderr = process.communicate()
+    for (batch, cmd, process), (stdout, stderr) in zip(running, outputs):
         done = subprocess.CompletedProcess(cmd, process.returncode, stdout, stderr)
         problems = _problems(stdout + "\n" + stderr)
         missing = [d for d in batch.deck_ids if not (batch.output_dir / f"{d}{batch.fmt.suffix}").is_file()]
