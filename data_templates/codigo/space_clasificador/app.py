@@ -12,6 +12,17 @@ from functools import lru_cache
 import gradio as gr
 from transformers import pipeline
 
+try:
+    # On ZeroGPU hardware (free accounts) Hugging Face provides `spaces`, and a Space with no function
+    # marked for the GPU is reported to stop at start-up. Elsewhere (CPU basic, your computer) it is a no-op.
+    import spaces
+
+    gpu = spaces.GPU
+except ImportError:
+
+    def gpu(function):
+        return function
+
 # The Space's variable wins; the constant is for running the app on your own computer.
 MODEL_ID = os.environ.get("MODEL_ID", "").strip()
 MAX_TOKENS = 512  # longer texts are truncated: the classifier was trained on short texts
@@ -47,6 +58,7 @@ def load_classifier(model_id: str):
         raise gr.Error(msg) from error
 
 
+@gpu
 def classify(text: str) -> dict[str, float]:
     """Probability of each label for `text`, as gr.Label expects it ({label: probability}).
 
