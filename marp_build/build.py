@@ -201,15 +201,17 @@ def build(
     progress = progress or Progress()
     for batch in batches:
         progress.converting(batch.fmt.name, list(batch.deck_ids))
+    no_browser: BrowserNotFoundError | None = None
     try:
         run_batches(root, batches, themes, cache, lambda batch, seconds: progress.converted(batch.fmt.name, seconds))
-    except BrowserNotFoundError:
-        if any(b.fmt.name == "html" for b in batches):
-            # HTML needs no browser: keep it so the instructor can still present, then report.
-            html = [b for b in batches if b.fmt.name == "html"]
-            run_batches(root, html, themes, cache)
-            _store(html, todo, outputs)
-        raise
+    except BrowserNotFoundError as err:
+        # HTML needs no browser: publish it so the instructor can still present, then report the PDFs.
+        batches = [b for b in batches if not b.fmt.needs_browser]
+        if not batches:
+            raise
+        run_batches(root, batches, themes, cache)
+        todo = {b.fmt.name: todo[b.fmt.name] for b in batches}
+        no_browser = err
     _store(batches, todo, outputs)
     result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
 
@@ -231,6 +233,9 @@ def build(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+    if no_browser is not None:
+        msg = f"dist/ tiene las presentaciones en HTML, pero no los PDF: {no_browser}"
+        raise BrowserNotFoundError(msg)
     _prune(outputs, {p.name for _, f, k in jobs for p in outputs.glob(f"{k}.{f.name}*")}, {f.name for _, f, _ in jobs})
     result.seconds = time.perf_counter() - started
     return result

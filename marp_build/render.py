@@ -149,14 +149,11 @@ class _Helpers:
     @staticmethod
     def qr_svg(url: str, escala: int = 6) -> str:
         """A QR code of `url` as inline SVG (no network, no image file)."""
-        import io
-
         import segno
 
-        buffer = io.StringIO()
-        segno.make(url, error="m").save(buffer, kind="svg", scale=escala, xmldecl=False, svgns=True,
-                                        title=f"Código QR: {url}", dark="#12263a", light="#ffffff")
-        return buffer.getvalue()
+        return segno.make(url, error="m").svg_inline(
+            scale=escala, title=f"Código QR: {url}", dark="#12263a", light="#ffffff", omitsize=True
+        )
 
 
 def make_environment(root: Path) -> jinja2.Environment:

@@ -150,3 +150,52 @@ def test_two_builds_of_the_same_sources_are_byte_identical(built_copy, monkeypat
     assert _hashes(built_copy / "dist") == before
     metadata = PdfReader(built_copy / "dist" / "01-prueba.pdf").metadata
     assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20261201000000Z"
+
+
+def test_without_a_browser_the_html_is_still_published(make_course, monkeypatch):
+    from marp_build import marp
+    from marp_build.errors import BrowserNotFoundError
+
+    def no_browser():
+        raise BrowserNotFoundError("no hay un navegador para generar los PDF; instala uno con `sudo apt-get install -y chromium`")
+
+    monkeypatch.setattr(marp, "find_browser", no_browser)
+    root = make_course()
+    with pytest.raises(BrowserNotFoundError) as err:
+        build(root)
+    assert str(err.value) == ("dist/ tiene las presentaciones en HTML, pero no los PDF: no hay un navegador para "
+                              "generar los PDF; instala uno con `sudo apt-get install -y chromium`")
+    assert (root / "dist" / "01-prueba.html").is_file() and (root / "dist" / "index.html").is_file()
+    assert not (root / "dist" / "01-prueba.pdf").exists()
+
+
+def test_deleting_a_deck_removes_its_outputs(built_copy):
+    import yaml
+
+    course_file = built_copy / "course.yaml"
+    data = yaml.safe_load(course_file.read_text(encoding="utf-8"))
+    data["guias"] = []
+    course_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    build(built_copy)
+    assert not (built_copy / "dist" / "guias").exists()
+    assert "guia-prueba" not in (built_copy / "dist" / "index.html").read_text(encoding="utf-8")
+    assert (built_copy / "dist" / "01-prueba.pdf").is_file()
+
+
+def test_pptx_on_request(built_copy):
+    result = build(built_copy, formats=["pptx"], only=["01-prueba"])
+    assert result.converted == {"pptx": ["01-prueba"]}
+    pptx = built_copy / "dist" / "01-prueba.pptx"
+    assert pptx.read_bytes()[:2] == b"PK"  # a zip container, as every .pptx
+    assert (built_copy / "dist" / "01-prueba.pdf").is_file()  # the other outputs are kept
+
+
+def test_qr_code_on_cover_and_landing_when_the_url_is_set(built_copy):
+    course_file = built_copy / "course.yaml"
+    course_file.write_text(course_file.read_text(encoding="utf-8").replace(
+        'url_publica: ""', 'url_publica: "https://ejemplo.github.io/curso/"'), encoding="utf-8")
+    build(built_copy, formats=["html"])
+    landing = (built_copy / "dist" / "index.html").read_text(encoding="utf-8")
+    deck = (built_copy / "dist" / "01-prueba.html").read_text(encoding="utf-8")
+    assert "<svg" in landing and "Código QR: https://ejemplo.github.io/curso/" in landing
+    assert "portada-qr" in deck and "Código QR: https://ejemplo.github.io/curso/" in deck
