@@ -22,7 +22,7 @@ from marp_build import bundle
 from marp_build.doctor import marp_version
 from marp_build.errors import BrowserNotFoundError, TemplateError, UsageError
 from marp_build.load import load_course
-from marp_build.marp import FORMATS, Batch, Format, prepare_themes, run_batches, stage_inputs
+from marp_build.marp import FORMATS, Batch, Format, prepare_themes, stage_inputs, start_batches
 from marp_build.model import Course, Deck, build_course
 from marp_build.render import DATA_DIR, RenderedDeck, render_decks
 from marp_build.rehearse import rehearse, render_report
@@ -201,32 +201,37 @@ def build(
     progress = progress or Progress()
     for batch in batches:
         progress.converting(batch.fmt.name, list(batch.deck_ids))
+    on_done = lambda batch, seconds: progress.converted(batch.fmt.name, seconds)  # noqa: E731
     no_browser: BrowserNotFoundError | None = None
     try:
-        run_batches(root, batches, themes, cache, lambda batch, seconds: progress.converted(batch.fmt.name, seconds))
+        conversion = start_batches(root, batches, themes, cache, on_done)
     except BrowserNotFoundError as err:
         # HTML needs no browser: publish it so the instructor can still present, then report the PDFs.
         batches = [b for b in batches if not b.fmt.needs_browser]
         if not batches:
             raise
-        run_batches(root, batches, themes, cache)
-        todo = {b.fmt.name: todo[b.fmt.name] for b in batches}
         no_browser = err
-    _store(batches, todo, outputs)
-    result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
+        conversion = start_batches(root, batches, themes, cache, on_done)
 
-    # 4. Assemble the new dist/ next to the old one, then swap.
+    # 4. While marp-cli works, assemble the rest of the new dist/ next to the old one; swap at the end.
     staging = dist.parent / f".{dist.name}-nuevo-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        info = _assemble(course, rendered, jobs, outputs, dist, staging, selected, catalog, extra_files)
+        info = _stage_static(course, rendered, staging, catalog, extra_files)
+        try:
+            conversion.wait()
+        except BrowserNotFoundError as err:  # marp-cli could not open the browser it was given
+            batches = [b for b in batches if not b.fmt.needs_browser]
+            if not batches:
+                raise
+            no_browser = err
+        todo = {b.fmt.name: todo[b.fmt.name] for b in batches}
+        _store(batches, todo, outputs)
+        result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
+        _stage_outputs(info, rendered, jobs, outputs, dist, staging, selected, course)
         bundle.render_landing(course, info, staging / "index.html")
-        # The instructor's rehearsal report: not linked from the attendees' page.
-        plan = rehearse(course, rendered)
-        (staging / "instructor").mkdir(exist_ok=True)
-        (staging / "instructor" / "ensayo.html").write_text(render_report(course, plan), encoding="utf-8")
         manifest_path_new = staging / ".marp-build.json"
         manifest_path_new.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         _swap(staging, dist)
@@ -281,8 +286,30 @@ def _store(batches: list[Batch], todo: dict[str, list[tuple[RenderedDeck, str]]]
             os.replace(produced, _cached(outputs, key, batch.fmt))
 
 
-def _assemble(course, rendered, jobs, outputs, dist, staging, selected, catalog, extra_files) -> bundle.LandingInfo:
+def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.LandingInfo:
+    """Everything in dist/ that does not come from marp-cli: images, data, zip, rehearsal report."""
     info = bundle.LandingInfo()
+    images = course.root / "decks" / IMAGES_DIR
+    if images.is_dir():
+        shutil.copytree(images, staging / IMAGES_DIR)
+        if any(item.deck.kind == "guia" for item in rendered):
+            # Guides' HTML lives in guias/ and links img/… relative to itself, like the decks do.
+            shutil.copytree(images, staging / "guias" / IMAGES_DIR)
+    data_dir = course.root / DATA_DIR
+    if data_dir.is_dir():
+        bundle.copy_data(data_dir, staging / "datos", extra_files)
+        zip_path = bundle.write_zip(data_dir, staging / bundle.ZIP_NAME, extra_files)
+        info.zip = bundle.Download("Datos y plantillas", bundle.ZIP_NAME, bundle.human_size(zip_path.stat().st_size))
+        info.datasets, info.code = _catalog_downloads(catalog, staging)
+    # The instructor's rehearsal report: not linked from the attendees' page.
+    (staging / "instructor").mkdir(exist_ok=True)
+    report = render_report(course, rehearse(course, rendered))
+    (staging / "instructor" / "ensayo.html").write_text(report, encoding="utf-8")
+    return info
+
+
+def _stage_outputs(info, rendered, jobs, outputs, dist, staging, selected, course) -> None:
+    """The converted decks and guides (from the cache, or kept from the previous dist/), listed in `info`."""
     by_deck: dict[str, dict[str, bundle.Download]] = {}
     keys = {(item.deck.id, fmt.name): key for item, fmt, key in jobs}
     epoch = bundle.source_date_epoch(course.root) if any(f.suffix == ".pdf" for _, f, _ in jobs) else 0
@@ -321,19 +348,6 @@ def _assemble(course, rendered, jobs, outputs, dist, staging, selected, catalog,
             "titulo": deck.title, "descripcion": deck.description, "diapositivas": len(item.slides),
             "horario": schedule, "html": files.get("html"), "pdf": files.get("pdf"), "notas": files.get("notas"),
         })
-    images = course.root / "decks" / IMAGES_DIR
-    if images.is_dir():
-        shutil.copytree(images, staging / IMAGES_DIR)
-        if (staging / "guias").is_dir():
-            # Guides' HTML lives in guias/ and links img/… relative to itself, like the decks do.
-            shutil.copytree(images, staging / "guias" / IMAGES_DIR)
-    data_dir = course.root / DATA_DIR
-    if data_dir.is_dir():
-        bundle.copy_data(data_dir, staging / "datos", extra_files)
-        zip_path = bundle.write_zip(data_dir, staging / bundle.ZIP_NAME, extra_files)
-        info.zip = bundle.Download("Datos y plantillas", bundle.ZIP_NAME, bundle.human_size(zip_path.stat().st_size))
-        info.datasets, info.code = _catalog_downloads(catalog, staging)
-    return info
 
 
 _ROLE_NAMES = {"entrenamiento": "entrenamiento", "validacion": "validación"}

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marp_build.doctor import find_browser, find_marp
-from marp_build.errors import BrowserNotFoundError, MarpError
+from marp_build.errors import BrowserNotFoundError, MarpBuildError, MarpError
 
-__all__ = ["Format", "FORMATS", "Batch", "inline_fonts", "prepare_themes", "run_batches", "marp_command", "stage_inputs"]
+__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "run_batches", "marp_command", "stage_inputs"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ FORMATS = {
 _MARP_CONFIG = {"options": {"emoji": {"shortcode": False, "unicode": False}}}
 # Warnings we cause on purpose: local images in PDFs need --allow-local-files.
 _EXPECTED_WARNINGS = ("Insecure local file accessing is enabled",)
+_MAX_PARALLEL = 12
 _WARN_RE = re.compile(r"^\s*\[\s*(WARN|ERROR)\s*\]\s*(.*)$")
 _FONT_URL_RE = re.compile(r"""url\(\s*["']?(fonts/[^"')]+)["']?\s*\)""")
 
@@ -98,6 +99,9 @@ def marp_command(marp: Path, batch: Batch, themes: Sequence[Path], config: Path,
         "--theme-set", *map(str, themes),
         "--input-dir", str(batch.input_dir),
         "--output", str(batch.output_dir),
+        # Every deck of the batch in its own tab at once: measured 4.5 s against 5.3 s with marp-cli's
+        # default of 5 for our 8 documents on 2 cores (the browser waits on fonts and layout, not the CPU).
+        "--parallel", str(min(max(len(batch.deck_ids), 1), _MAX_PARALLEL)),
         *batch.fmt.flags,
     ]
     if batch.fmt.needs_browser and browser is not None:
@@ -122,24 +126,77 @@ def _problems(output: str) -> list[str]:
     return found
 
 
-def run_batches(
+class Conversion:
+    """marp-cli processes running in the background; `wait()` collects and checks them.
+
+    Starting them early lets the build assemble the rest of dist/ (data, zip, reports) while Node and the
+    browser work.
+    """
+
+    def __init__(self, running, browser: Path | None, on_done: Callable[[Batch, float], None] | None):
+        self.running = running
+        self.browser = browser
+        started = time.perf_counter()
+
+        def wait(item: tuple[Batch, list[str], subprocess.Popen[str]]) -> tuple[str, str]:
+            batch, _, process = item
+            output = process.communicate()
+            if on_done is not None:
+                on_done(batch, time.perf_counter() - started)
+            return output
+
+        # One thread per process: each reports its end as soon as it happens, not in start order.
+        self.pool = ThreadPoolExecutor(max_workers=max(len(running), 1))
+        self.futures = [self.pool.submit(wait, item) for item in running]
+
+    def wait(self) -> None:
+        """Block until every process ends.
+
+        Raises:
+            BrowserNotFoundError: marp-cli could not open the browser (exit code 2).
+            MarpError: marp-cli failed or warned; the message shows the command and its output.
+        """
+        outputs = [future.result() for future in self.futures]
+        self.pool.shutdown()
+        errors: list[MarpBuildError] = []
+        for (batch, cmd, process), (stdout, stderr) in zip(self.running, outputs):
+            done = subprocess.CompletedProcess(cmd, process.returncode, stdout, stderr)
+            problems = _problems(stdout + "\n" + stderr)
+            missing = [d for d in batch.deck_ids if not (batch.output_dir / f"{d}{batch.fmt.suffix}").is_file()]
+            if process.returncode == 2 and batch.fmt.needs_browser:
+                errors.append(BrowserNotFoundError(
+                    f"marp-cli no pudo abrir el navegador {self.browser} para generar {batch.fmt.name.upper()}; "
+                    "instala Chromium con `sudo apt-get install -y chromium` o indica otro en CHROME_PATH"))
+            elif process.returncode != 0 or problems or missing:
+                why = f"marp-cli falló al generar {batch.fmt.name.upper()}"
+                if problems:
+                    why += " (avisos que cambian el resultado: " + "; ".join(problems) + ")"
+                if missing:
+                    why += " (no generó: " + ", ".join(missing) + ")"
+                errors.append(MarpError.from_process(cmd, done, why))
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise MarpError("\n\n".join(str(e) for e in errors))
+
+
+def start_batches(
     root: Path,
     batches: Sequence[Batch],
     themes: Sequence[Path],
     workdir: Path,
     on_done: Callable[[Batch, float], None] | None = None,
-) -> None:
-    """Run one marp-cli process per batch, all at the same time, and check every one.
+) -> Conversion:
+    """Start one marp-cli process per batch, all at the same time; `wait()` on the result.
 
     `on_done(batch, seconds)` is called as each process ends (for progress displays).
 
     Raises:
         MarpNotFoundError: marp-cli is not installed.
         BrowserNotFoundError: a PDF/PPTX batch and no browser.
-        MarpError: marp-cli failed or warned; the message shows the command and its output.
     """
     if not batches:
-        return
+        return Conversion([], None, on_done)
     marp = find_marp(root)
     browser = find_browser() if any(b.fmt.needs_browser for b in batches) else None
     config = workdir / "marp.config.json"
@@ -148,7 +205,6 @@ def run_batches(
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         env["CHROME_NO_SANDBOX"] = "1"  # Chromium refuses to start as root with its sandbox on
     running = []
-    started = time.perf_counter()
     for batch in batches:
         batch.output_dir.mkdir(parents=True, exist_ok=True)
         cmd = marp_command(marp, batch, themes, config, browser)
@@ -157,37 +213,18 @@ def run_batches(
             text=True, encoding="utf-8", errors="replace",
         )
         running.append((batch, cmd, process))
+    return Conversion(running, browser, on_done)
 
-    def wait(item: tuple[Batch, list[str], subprocess.Popen[str]]) -> tuple[str, str]:
-        batch, _, process = item
-        output = process.communicate()
-        if on_done is not None:
-            on_done(batch, time.perf_counter() - started)
-        return output
 
-    # One thread per process: each reports its end as soon as it happens, not in start order.
-    with ThreadPoolExecutor(max_workers=len(running)) as pool:
-        outputs = list(pool.map(wait, running))
-    errors = []
-    for (batch, cmd, process), (stdout, stderr) in zip(running, outputs):
-        done = subprocess.CompletedProcess(cmd, process.returncode, stdout, stderr)
-        problems = _problems(stdout + "\n" + stderr)
-        missing = [d for d in batch.deck_ids if not (batch.output_dir / f"{d}{batch.fmt.suffix}").is_file()]
-        if process.returncode == 2 and batch.fmt.needs_browser:
-            errors.append(BrowserNotFoundError(
-                f"marp-cli no pudo abrir el navegador {browser} para generar {batch.fmt.name.upper()}; "
-                "instala Chromium con `sudo apt-get install -y chromium` o indica otro en CHROME_PATH"))
-        elif process.returncode != 0 or problems or missing:
-            why = f"marp-cli falló al generar {batch.fmt.name.upper()}"
-            if problems:
-                why += " (avisos que cambian el resultado: " + "; ".join(problems) + ")"
-            if missing:
-                why += " (no generó: " + ", ".join(missing) + ")"
-            errors.append(MarpError.from_process(cmd, done, why))
-    if errors:
-        if len(errors) == 1:
-            raise errors[0]
-        raise MarpError("\n\n".join(str(e) for e in errors))
+def run_batches(
+    root: Path,
+    batches: Sequence[Batch],
+    themes: Sequence[Path],
+    workdir: Path,
+    on_done: Callable[[Batch, float], None] | None = None,
+) -> None:
+    """Run one marp-cli process per batch, all at the same time, and check every one (see `start_batches`)."""
+    start_batches(root, batches, themes, workdir, on_done).wait()
 
 
 def stage_inputs(batch_dir: Path, markdown: dict[str, str], images: Path | None) -> Path:

@@ -102,7 +102,7 @@ def test_landing_links_resolve(built):
 def test_rebuild_with_nothing_changed_starts_no_node(built_copy, monkeypatch):
     root = built_copy
     before = _hashes(root / "dist")
-    monkeypatch.setattr(build_module, "run_batches", lambda *a, **k: pytest.fail("marp-cli started"))
+    monkeypatch.setattr(build_module, "start_batches", lambda *a, **k: pytest.fail("marp-cli started"))
     result = build(root)
     assert result.up_to_date
     assert _hashes(root / "dist") == before
