@@ -13,7 +13,7 @@ from pathlib import Path
 from marp_build.doctor import find_browser
 from marp_build.errors import BrowserNotFoundError
 
-__all__ = ["SlideBox", "open_browser", "measure_slides", "remote_requests", "LOCAL_SCHEMES"]
+__all__ = ["SlideBox", "SlideMeter", "open_browser", "measure_slides", "remote_requests", "LOCAL_SCHEMES"]
 
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 # Flags as the workplace probe found necessary: without the background-networking ones Chromium keeps
@@ -114,21 +114,52 @@ def _blocking_page(browser, width: int, height: int):
     return page, blocked
 
 
+class SlideMeter:
+    """One reusable page, scripts off, that measures Marp HTML files and records remote requests.
+
+    Marp's bespoke script only adds navigation; the slides' layout is the same without it, and loading
+    with scripts off (in one page, reused) takes about a quarter of the time.
+    """
+
+    def __init__(self, browser):
+        self.context = browser.new_context(java_script_enabled=False)
+        self.page = self.context.new_page()
+        self.blocked: list[str] = []
+        self.page.route("**/*", self._route)
+
+    def _route(self, request_route) -> None:
+        url = request_route.request.url
+        if url.startswith(LOCAL_SCHEMES):
+            request_route.continue_()
+        else:
+            self.blocked.append(url)
+            request_route.abort()
+
+    def measure(self, html: Path, width: int = 1280, height: int = 720) -> tuple[list[SlideBox], list[str]]:
+        """Every slide's extent in `html`, and the remote URLs loading it tried to fetch."""
+        self.blocked = []
+        self.page.set_viewport_size({"width": width, "height": height})
+        self.page.goto(html.resolve().as_uri(), wait_until="load")
+        self.page.evaluate("document.fonts.ready.then(() => true)")
+        raw = self.page.evaluate(_MEASURE_JS)
+        boxes = [
+            SlideBox(r["width"], r["height"], r["bottom"], r["right"], r["paddingBottom"], r["paddingRight"],
+                     tuple(r["clipped"]), tuple(r["empty"]))
+            for r in raw
+        ]
+        return boxes, list(self.blocked)
+
+    def close(self) -> None:
+        self.context.close()
+
+
 def measure_slides(browser, html: Path, width: int = 1280, height: int = 720) -> tuple[list[SlideBox], list[str]]:
-    """Load a Marp HTML file offline; return every slide's extent and the remote requests it tried."""
-    page, blocked = _blocking_page(browser, width, height)
+    """Load one Marp HTML file offline; return every slide's extent and the remote requests it tried."""
+    meter = SlideMeter(browser)
     try:
-        page.goto(html.resolve().as_uri(), wait_until="load")
-        page.evaluate("document.fonts.ready.then(() => true)")
-        raw = page.evaluate(_MEASURE_JS)
+        return meter.measure(html, width, height)
     finally:
-        page.close()
-    boxes = [
-        SlideBox(r["width"], r["height"], r["bottom"], r["right"], r["paddingBottom"], r["paddingRight"],
-                 tuple(r["clipped"]), tuple(r["empty"]))
-        for r in raw
-    ]
-    return boxes, blocked
+        meter.close()
 
 
 def remote_requests(browser, html: Path, width: int = 1280, height: int = 800) -> list[str]:

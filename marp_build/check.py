@@ -303,41 +303,104 @@ def _check_environment(root: Path) -> list[Finding]:
 
 def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Path) -> list[Finding]:
     """Build the HTML (cached when unchanged), then measure every slide and count remote requests."""
-    from marp_build.browser import measure_slides, open_browser, remote_requests
+    from contextlib import ExitStack
+
+    from marp_build.browser import _MEASURE_JS, SlideMeter, open_browser, remote_requests
     from marp_build.build import build, output_name
     from marp_build.marp import FORMATS
 
     dist = workdir / "revision"
-    build(course.root, dist=dist, formats=["html"])
+    memo = workdir / "medidas"
+    memo.mkdir(parents=True, exist_ok=True)
     found = []
-    with open_browser() as browser:
+    # Measurements are kept per HTML content: after an edit only the decks that changed are measured again,
+    # and a check with nothing changed does not start Chromium at all.
+    with ExitStack() as stack:
+        build(course.root, dist, ["html"])
+        browsers: list = []  # Chromium starts only if something needs measuring
+
+        def get_browser():
+            if not browsers:
+                browsers.append(stack.enter_context(open_browser()))
+            return browsers[0]
+
+        meter = None
+        used: set[str] = set()
         for item in rendered:
             html = dist / output_name(item.deck, FORMATS["html"])
             width, height = (794, 1123) if item.deck.kind == "guia" else (1280, 720)
-            boxes, blocked = measure_slides(browser, html, width, height)
-            for url in dict.fromkeys(blocked):
-                found.append(Finding(item.deck.template, 1, "error", "sin-conexion",
-                                     f"{item.deck.id}.html pide {url} a internet; en un aula sin conexión fallará"))
-            for slide, box in zip(item.slides, boxes):
-                where = f"la diapositiva {slide.number} («{slide.title or 'sin título'}») de {item.deck.id}"
-                problems = []
-                if box.bottom > box.height - _FOOTER_STRIP:
-                    problems.append(f"se sale por abajo ({box.bottom - (box.height - _FOOTER_STRIP):.0f} px)")
-                if box.right > box.width - box.padding_right / 2 + _RIGHT_TOLERANCE:
-                    problems.append(f"se sale por la derecha ({box.right - box.width + box.padding_right / 2:.0f} px)")
-                if box.clipped:
-                    problems.append(f"tiene contenido cortado dentro de {', '.join(sorted(set(box.clipped)))}")
-                for src in box.empty_images:
-                    found.append(Finding(slide.source, _template_line(course.root, slide, src), "error", "imagen-vacia",
-                                         f"{where}: la imagen {src} se ve en blanco (tamaño cero o archivo ilegible); "
-                                         "dale width y height al SVG o revisa el archivo"))
-                if problems:
-                    found.append(Finding(slide.source, slide.line, "error", "desborde",
-                                         f"{where} {' y '.join(problems)}; divídela en dos o acorta el texto"))
+            key = memo / f"{_digest(html.read_bytes(), _MEASURE_JS, f'{width}x{height}')}.json"
+            used.add(key.name)
+            cached = _read_measure(key)
+            if cached is None:
+                meter = meter or SlideMeter(get_browser())
+                boxes, blocked = meter.measure(html, width, height)
+                key.write_text(json.dumps({"boxes": [asdict(b) for b in boxes], "blocked": blocked}), encoding="utf-8")
+            else:
+                boxes, blocked = cached
+            found += _slide_findings(course, item, boxes, blocked)
+        if meter is not None:
+            meter.close()
         landing = dist / "index.html"
-        for url in dict.fromkeys(remote_requests(browser, landing)):
+        key = memo / f"{_digest(landing.read_bytes(), 'pagina')}.json"
+        used.add(key.name)
+        try:
+            remote = json.loads(key.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            remote = remote_requests(get_browser(), landing)
+            key.write_text(json.dumps(remote), encoding="utf-8")
+        for url in dict.fromkeys(remote):
             found.append(Finding("partials/landing.html.j2", 1, "error", "sin-conexion",
                                  f"la página de descargas pide {url} a internet; usa solo archivos locales"))
+    for stale in memo.glob("*.json"):
+        if stale.name not in used:
+            stale.unlink(missing_ok=True)
+    return found
+
+
+def _digest(*parts: bytes | str) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _read_measure(path: Path):
+    from marp_build.browser import SlideBox
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        boxes = [SlideBox(**{k: tuple(v) if isinstance(v, list) else v for k, v in b.items()}) for b in data["boxes"]]
+        return boxes, list(data["blocked"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _slide_findings(course: Course, item: RenderedDeck, boxes, blocked: list[str]) -> list[Finding]:
+    """Overflow, clipped content, blank images and remote requests of one measured deck."""
+    found = []
+    for url in dict.fromkeys(blocked):
+        found.append(Finding(item.deck.template, 1, "error", "sin-conexion",
+                             f"{item.deck.id}.html pide {url} a internet; en un aula sin conexión fallará"))
+    for slide, box in zip(item.slides, boxes):
+        where = f"la diapositiva {slide.number} («{slide.title or 'sin título'}») de {item.deck.id}"
+        problems = []
+        if box.bottom > box.height - _FOOTER_STRIP:
+            problems.append(f"se sale por abajo ({box.bottom - (box.height - _FOOTER_STRIP):.0f} px)")
+        if box.right > box.width - box.padding_right / 2 + _RIGHT_TOLERANCE:
+            problems.append(f"se sale por la derecha ({box.right - box.width + box.padding_right / 2:.0f} px)")
+        if box.clipped:
+            problems.append(f"tiene contenido cortado dentro de {', '.join(sorted(set(box.clipped)))}")
+        for src in box.empty_images:
+            found.append(Finding(slide.source, _template_line(course.root, slide, src), "error", "imagen-vacia",
+                                 f"{where}: la imagen {src} se ve en blanco (tamaño cero o archivo ilegible); "
+                                 "dale width y height al SVG o revisa el archivo"))
+        if problems:
+            found.append(Finding(slide.source, slide.line, "error", "desborde",
+                                 f"{where} {' y '.join(problems)}; divídela en dos o acorta el texto"))
     return found
 
 
