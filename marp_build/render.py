@@ -234,6 +234,24 @@ def _is_directive(comment: str) -> bool:
     return all(":" in line for line in body.splitlines() if line.strip()) and all(k in _DIRECTIVES for k in keys)
 
 
+def _comments_on_their_own(text: str) -> str:
+    """Put a blank line before every comment that starts a line.
+
+    markdown-it glues a comment to the HTML block right above it (`</div>` then `<!--`, which Jinja's
+    trim_blocks produces after `{% endcall %}`); Marp then sees raw HTML instead of a speaker note and the
+    note silently disappears from the presenter view.
+    """
+    out: list[str] = []
+    in_fence = False
+    for line in text.split("\n"):
+        if _FENCE_RE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and line.lstrip().startswith("<!--") and out and out[-1].strip():
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def _separator_lines(lines: list[str]) -> Iterator[int]:
     """Indexes of `---` lines that separate slides (not inside fenced code)."""
     in_fence = False
@@ -281,7 +299,7 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
                 block = value or None
             elif kind == "minutos":
                 minutes += float(value)
-        body = _MARK_RE.sub("", raw).strip("\n")
+        body = _comments_on_their_own(_MARK_RE.sub("", raw).strip("\n"))
         comments = [c for c in _COMMENT_RE.findall(body) if not _is_directive(c)]
         notes = "\n\n".join(c.strip() for c in comments)
         classes = tuple(

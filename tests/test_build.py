@@ -199,3 +199,19 @@ def test_qr_code_on_cover_and_landing_when_the_url_is_set(built_copy):
     deck = (built_copy / "dist" / "01-prueba.html").read_text(encoding="utf-8")
     assert "<svg" in landing and "Código QR: https://ejemplo.github.io/curso/" in landing
     assert "portada-qr" in deck and "Código QR: https://ejemplo.github.io/curso/" in deck
+
+
+def _html_notes(html_text: str) -> dict[int, str]:
+    import html as html_lib
+
+    notes = {}
+    for index, body in re.findall(r'<div class="bespoke-marp-note"[^>]*data-index="(\d+)"[^>]*>(.*?)</div>', html_text, re.S):
+        notes[int(index)] = html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
+    return notes
+
+
+def test_notes_after_a_box_reach_the_presenter_view(built):
+    root, _ = built
+    notes = _html_notes((root / "dist" / "01-prueba.html").read_text(encoding="utf-8"))
+    # Slide 6 ends with {% endcall %} and then its note: Jinja glues them unless the renderer separates them.
+    assert "Cinco palabras de nota aquí." in notes[5]

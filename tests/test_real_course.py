@@ -61,3 +61,22 @@ def test_check_passes_clean_on_the_real_course(real_built):
     root, _ = real_built
     report = run_check(root)
     assert [f.format() for f in report.findings] == []
+
+
+def test_every_note_reaches_the_presenter_view(real_built):
+    import html as html_lib
+    import re
+
+    root, _ = real_built
+    for item in render_decks(load(root)):
+        if item.deck.kind != "presentacion":
+            continue
+        page = (root / "dist" / f"{item.deck.id}.html").read_text(encoding="utf-8")
+        notes = {
+            int(i): " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+            for i, body in re.findall(r'<div class="bespoke-marp-note"[^>]*data-index="(\d+)"[^>]*>(.*?)</div>', page, re.S)
+        }
+        for slide in item.slides:
+            if slide.notes.strip():
+                words = " ".join(re.sub(r"[*_`]", "", slide.notes).split()[:6])
+                assert words in notes.get(slide.number - 1, ""), (item.deck.id, slide.number, words)
