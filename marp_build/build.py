@@ -272,9 +272,13 @@ def _extra_bundle_files(root: Path) -> dict[str, bytes]:
     if not validator.is_file():
         return {}
     source = validator.read_text(encoding="utf-8")
+    converter = validator.with_name("convert_data.py").read_text(encoding="utf-8")
+    # Next to the validator, the converter imports it under its bundled name.
+    converter = converter.replace("from marp_build.validate_data import", "from validar_datos import")
     return {
         "codigo/validar_datos.py": source.encode("utf-8"),
-        "codigo/validar_datos_colab.ipynb": bundle.validator_notebook(source),
+        "codigo/convertir_hoja.py": converter.encode("utf-8"),
+        "codigo/validar_datos_colab.ipynb": bundle.validator_notebook(source, converter),
     }
 
 
@@ -373,14 +377,16 @@ def _catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], 
         (code if entry.get("tarea") == "codigo" else datasets).append(item)
     validator = [
         bundle.Download(Path(name).name, f"datos/{name}", bundle.human_size((staging / "datos" / name).stat().st_size))
-        for name in ("codigo/validar_datos_colab.ipynb", "codigo/validar_datos.py") if (staging / "datos" / name).is_file()
+        for name in ("codigo/validar_datos_colab.ipynb", "codigo/validar_datos.py", "codigo/convertir_hoja.py")
+        if (staging / "datos" / name).is_file()
     ]
     if validator:
         code.insert(0, {
             "id": "codigo-validador",
             "titulo": "Validador de datos",
-            "descripcion": "Revisa tu JSONL o CSV antes de entrenar: abre el cuaderno en Google Colab y elige tu "
-                           "archivo, o ejecuta «python validar_datos.py archivo» en tu computadora.",
+            "descripcion": "Revisa tu JSONL o CSV antes de entrenar, y convierte una hoja de ejemplos en JSONL: abre "
+                           "el cuaderno en Google Colab y elige tu archivo, o ejecuta «python validar_datos.py "
+                           "archivo» en tu computadora.",
             "descargas": validator,
         })
     return datasets, code

@@ -128,7 +128,7 @@ def load_catalog(root: Path) -> list[dict[str, Any]]:
     return [*data["conjuntos"], *({**entry, "tarea": "codigo"} for entry in data.get("codigo", []))]
 
 
-def validator_notebook(validator_source: str) -> bytes:
+def validator_notebook(validator_source: str, converter_source: str = "") -> bytes:
     """A Colab notebook that runs our validator on an uploaded file, for attendees with only a browser.
 
     The validator's code is embedded from marp_build/validate_data.py at build time, so the notebook checks
@@ -155,7 +155,10 @@ elige tu archivo (y, si tienes, también el de validación). No necesitas GPU.
 """),
         markdown("## 1. Preparar el validador del curso\n\nEsta celda guarda el validador (el mismo que usa el curso) en el cuaderno."),
         code("%%writefile validar_datos.py\n" + validator_source),
-        markdown("## 2. Elegir tus archivos\n\nEn Colab aparece un botón para subirlos desde tu computadora."),
+        *([code("%%writefile convertir_hoja.py\n" + converter_source)] if converter_source else []),
+        markdown("## 2. Elegir tus archivos\n\nEn Colab aparece un botón para subirlos desde tu computadora. "
+                 "Si subes una **hoja de ejemplos** (CSV con las columnas `sistema`, `pregunta` y `respuesta`), "
+                 "el cuaderno la convierte primero en JSONL de chat y te la descarga."),
         code("""
 import sys
 try:
@@ -168,8 +171,29 @@ print("Archivos:", ", ".join(subidos))
         markdown("## 3. Revisar\n\nCada línea dice archivo, número de línea, si es un **error** (hay que corregirlo) o un **aviso** (conviene revisarlo), y cómo arreglarlo."),
         code("""
 import subprocess
+from pathlib import Path
+
 for nombre in subidos:
-    subprocess.run([sys.executable, "validar_datos.py", nombre])
+    revisar = Path(nombre)
+    with open(revisar, encoding="utf-8-sig", errors="replace") as archivo:
+        cabecera = archivo.readline().casefold()
+    if revisar.suffix.lower() == ".csv" and "pregunta" in cabecera and "respuesta" in cabecera:
+        from convertir_hoja import convert_sheet, default_output
+
+        salida = default_output(revisar)
+        conversion = convert_sheet(revisar, salida)
+        for hallazgo in conversion.findings:
+            print(hallazgo.format())
+        if not conversion.written:
+            print("No se convirtió: corrige las filas indicadas y vuelve a subir la hoja.")
+            continue
+        print(f"Hoja convertida: {salida} ({conversion.examples} ejemplos)")
+        try:
+            files.download(str(salida))
+        except NameError:
+            pass  # outside Colab the file stays next to the spreadsheet
+        revisar = salida
+    subprocess.run([sys.executable, "validar_datos.py", str(revisar)])
 """),
     ]
     notebook = {

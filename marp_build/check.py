@@ -151,7 +151,9 @@ def _dist_names(course: Course, rendered: list[RenderedDeck]) -> set[str]:
     data = course.root / DATA_DIR
     if data.is_dir():
         names |= {f"datos/{p.relative_to(data).as_posix()}" for p in data.rglob("*") if p.is_file()}
-        names.add("datos/codigo/validar_datos.py")
+        from marp_build.build import _extra_bundle_files
+
+        names |= {f"datos/{name}" for name in _extra_bundle_files(course.root)}
     images = course.root / "decks" / IMAGES_DIR
     if images.is_dir():
         names |= {f"{IMAGES_DIR}/{p.name}" for p in images.iterdir()}
