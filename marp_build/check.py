@@ -187,9 +187,11 @@ def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> l
                                          f"la imagen {src} no tiene texto alternativo; describe lo que muestra: "
                                          f"![Descripción de la imagen]({src})"))
             links = _LINK_MD_RE.findall(visible) + _AUTOLINK_RE.findall(visible) + _HREF_RE.findall(visible)
+            # A guide's HTML lives in dist/guias/: its relative links start there.
+            base = "guias/" if item.deck.kind == "guia" else ""
             for url in links:
                 line = _template_line(root, slide, url)
-                found += _check_link(url, slide.source, line, dist_names)
+                found += _check_link(url, slide.source, line, dist_names, base)
             for remote in _CSS_REMOTE_RE.findall(visible):
                 found.append(Finding(slide.source, _template_line(root, slide, remote), "error", "recurso-remoto",
                                      f"{remote} se pide a internet al abrir la presentación; sin conexión no "
@@ -202,7 +204,7 @@ def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> l
     return found
 
 
-def _check_link(url: str, file: str, line: int, dist_names: set[str]) -> list[Finding]:
+def _check_link(url: str, file: str, line: int, dist_names: set[str], base: str = "") -> list[Finding]:
     if url.startswith(("mailto:", "tel:", "#")):
         return []
     parts = urlsplit(url)
@@ -218,7 +220,9 @@ def _check_link(url: str, file: str, line: int, dist_names: set[str]) -> list[Fi
     if parts.scheme:
         return [Finding(file, line, "error", "enlace-mal-formado",
                         f"el enlace {url} usa «{parts.scheme}:»; usa https:// o una ruta del curso")]
-    target = parts.path.lstrip("./")
+    import posixpath
+
+    target = posixpath.normpath(base + parts.path) if parts.path else ""
     if target and target not in dist_names:
         return [Finding(file, line, "error", "enlace-roto",
                         f"el enlace {url} no lleva a ningún archivo de dist/; revisa la ruta "

@@ -109,3 +109,16 @@ def test_blank_image_is_caught(make_course):
         '<div class="figura">\n\n![Un diagrama de prueba con un círculo](img/circulo.svg)\n\n</div>'), encoding="utf-8")
     found = findings(root, browser=True)
     assert any("[imagen-vacia]" in f and "img/circulo.svg" in f for f in found), found
+
+
+def test_links_resolve_from_the_folder_the_html_lives_in():
+    from marp_build.check import _check_link
+
+    names = {"datos/chat/a.jsonl", "guias/img/x.svg", "index.html"}
+    assert _check_link("datos/chat/a.jsonl", "decks/01.md.j2", 3, names) == []
+    assert _check_link("../datos/chat/a.jsonl", "decks/guias/g.md.j2", 3, names, "guias/") == []
+    assert _check_link("img/x.svg", "decks/guias/g.md.j2", 3, names, "guias/") == []
+    [finding] = _check_link("datos/chat/a.jsonl", "decks/guias/g.md.j2", 3, names, "guias/")
+    assert finding.code == "enlace-roto"
+    [finding] = _check_link("https://sin-punto/x", "decks/01.md.j2", 3, names)
+    assert finding.code == "enlace-mal-formado"
