@@ -145,32 +145,10 @@ def build(
     cache = Path(os.environ.get("MARP_BUILD_CACHE") or root / ".cache" / "marp-build")
     themes = prepare_themes(root / "themes", cache / "temas")
     images = root / "decks" / IMAGES_DIR
-    theme_digest = _tree_digest(themes, themes[0].parent) if themes else ""
-    version = marp_version(root)
 
     # 2. Plan: one job per (deck, format); its cache key covers every input of that conversion.
-    jobs: list[tuple[RenderedDeck, Format, str]] = []
-    for item in rendered:
-        for fmt in _formats_for(item.deck, formats):
-            linked = sorted({images.parent / m for m in _IMAGE_RE.findall(item.markdown)})
-            image_digest = _tree_digest(linked, root) if fmt.needs_browser else ""
-            key = _digest(version, fmt.name, " ".join(fmt.flags), theme_digest, image_digest, item.markdown)
-            jobs.append((item, fmt, key))
-
-    manifest = {
-        "entradas": inputs,
-        "salidas": {output_name(i.deck, f): k for i, f, k in jobs},
-        "datos": _tree_digest(bundle._bundled_files(root / DATA_DIR), root) if (root / DATA_DIR).is_dir() else "",
-        "extra": _digest(*extra_files.values()),
-        # The landing page and the rehearsal report depend on the partials, the course and the catalog.
-        "pagina": _digest(
-            _tree_digest([p for p in (root / "partials").glob("*") if p.is_file()], root),
-            _tree_digest([p for p in (root / "themes").glob("*.css")], root),
-            json.dumps(course.data, sort_keys=True, ensure_ascii=False),
-            json.dumps(catalog, sort_keys=True, ensure_ascii=False, default=str),
-            _tree_digest(images.glob("*"), root) if images.is_dir() else "",
-        ),
-    }
+    jobs = _plan_jobs(root, rendered, formats, _tree_digest(themes, cache / "temas"), marp_version(root))
+    manifest = _manifest(root, inputs, jobs, course, catalog, extra_files)
     result = BuildResult(dist=dist, rendered=rendered, slides={i.deck.id: len(i.slides) for i in rendered})
     if not force and not selected and previous == manifest and _complete(dist, manifest):
         result.up_to_date = True
@@ -185,19 +163,11 @@ def build(
     for item, fmt, key in jobs:
         wanted = selected is None or item.deck.id in selected
         cached = _cached(outputs, key, fmt)
-        if (force and wanted) or (not cached.is_file() and wanted):
+        if wanted and (force or not cached.is_file()):
             todo.setdefault(fmt.name, []).append((item, key))
         elif cached.is_file():
             result.reused += 1
-    batches = []
-    for fmt_name, items in todo.items():
-        fmt = FORMATS[fmt_name]
-        input_dir = stage_inputs(cache / f"entrada-{fmt_name}", {i.deck.id: i.markdown for i, _ in items},
-                                 images if images.is_dir() else None)
-        out_dir = cache / f"salida-{fmt_name}"
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        batches.append(Batch(fmt, input_dir, out_dir, tuple(i.deck.id for i, _ in items)))
+    batches = [_stage_batch(cache, FORMATS[name], items, images) for name, items in todo.items()]
     progress = progress or Progress()
     for batch in batches:
         progress.converting(batch.fmt.name, list(batch.deck_ids))
@@ -244,6 +214,50 @@ def build(
     _prune(outputs, {p.name for _, f, k in jobs for p in outputs.glob(f"{k}.{f.name}*")}, {f.name for _, f, _ in jobs})
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _plan_jobs(root: Path, rendered: list[RenderedDeck], formats: list[str], theme_digest: str,
+               version: str) -> list[tuple[RenderedDeck, Format, str]]:
+    """One conversion per (deck, format), keyed by a hash of everything that conversion reads."""
+    jobs = []
+    for item in rendered:
+        linked = sorted({root / "decks" / m for m in _IMAGE_RE.findall(item.markdown)})
+        for fmt in _formats_for(item.deck, formats):
+            # HTML links its images; PDF and PPTX embed them, so their bytes are part of the key.
+            image_digest = _tree_digest(linked, root) if fmt.needs_browser else ""
+            key = _digest(version, fmt.name, " ".join(fmt.flags), theme_digest, image_digest, item.markdown)
+            jobs.append((item, fmt, key))
+    return jobs
+
+
+def _manifest(root: Path, inputs: str, jobs, course: Course, catalog: list[dict], extra_files: dict[str, bytes]) -> dict:
+    """What dist/ was built from: equal manifests mean an equal dist/."""
+    images = root / "decks" / IMAGES_DIR
+    data = root / DATA_DIR
+    return {
+        "entradas": inputs,
+        "salidas": {output_name(i.deck, f): k for i, f, k in jobs},
+        "datos": _tree_digest(bundle.bundled_files(data), root) if data.is_dir() else "",
+        "extra": _digest(*extra_files.values()),
+        # The landing page and the rehearsal report depend on the partials, the course and the catalog.
+        "pagina": _digest(
+            _tree_digest([p for p in (root / "partials").glob("*") if p.is_file()], root),
+            _tree_digest(list((root / "themes").glob("*.css")), root),
+            json.dumps(course.data, sort_keys=True, ensure_ascii=False),
+            json.dumps(catalog, sort_keys=True, ensure_ascii=False, default=str),
+            _tree_digest(list(images.glob("*")), root) if images.is_dir() else "",
+        ),
+    }
+
+
+def _stage_batch(cache: Path, fmt: Format, items: list[tuple[RenderedDeck, str]], images: Path) -> Batch:
+    """Fresh input and output folders for one marp-cli process."""
+    input_dir = stage_inputs(cache / f"entrada-{fmt.name}", {i.deck.id: i.markdown for i, _ in items},
+                             images if images.is_dir() else None)
+    out_dir = cache / f"salida-{fmt.name}"
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    return Batch(fmt, input_dir, out_dir, tuple(i.deck.id for i, _ in items))
 
 
 def _check_images(root: Path, rendered: list[RenderedDeck]) -> None:

@@ -19,7 +19,7 @@ from marp_build.model import Course
 from marp_build.render import DATA_DIR, make_environment, template_error
 
 __all__ = ["Download", "LandingInfo", "write_zip", "copy_data", "load_catalog", "render_landing", "human_size",
-           "ZIP_NAME", "fixed_epoch", "source_date_epoch", "stamp_pdf"]
+           "ZIP_NAME", "fixed_epoch", "source_date_epoch", "stamp_pdf", "bundled_files", "validator_notebook"]
 
 ZIP_NAME = "datos-curso.zip"
 _SKIP_NAMES = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
@@ -68,7 +68,7 @@ def stamp_pdf(source: Path, target: Path, epoch: int) -> None:
     os.replace(tmp, target)
 
 
-def _bundled_files(data_dir: Path) -> list[Path]:
+def bundled_files(data_dir: Path) -> list[Path]:
     """Every file of data_templates/, sorted, without hidden files or caches."""
     files = []
     for path in sorted(data_dir.rglob("*")):
@@ -88,7 +88,7 @@ def write_zip(data_dir: Path, target: Path, extra: dict[str, bytes] | None = Non
     import time
 
     stamp = time.gmtime(fixed_epoch())[:6]
-    entries: dict[str, bytes] = {p.relative_to(data_dir).as_posix(): p.read_bytes() for p in _bundled_files(data_dir)}
+    entries: dict[str, bytes] = {p.relative_to(data_dir).as_posix(): p.read_bytes() for p in bundled_files(data_dir)}
     entries.update(extra or {})
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name in sorted(entries):
@@ -101,7 +101,7 @@ def write_zip(data_dir: Path, target: Path, extra: dict[str, bytes] | None = Non
 
 def copy_data(data_dir: Path, target: Path, extra: dict[str, bytes] | None = None) -> None:
     """data_templates/ as loose files too, so the landing page can link each dataset."""
-    for path in _bundled_files(data_dir):
+    for path in bundled_files(data_dir):
         out = target / path.relative_to(data_dir)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, out)
