@@ -97,3 +97,16 @@ def test_doctor_reports_each_need(make_course):
     assert result.exit_code == 0
     assert "ok  marp-cli:" in result.output and "ok  navegador:" in result.output
     assert "ok  fuente de emoji:" in result.output
+
+
+def test_doctor_names_the_install_command_when_something_is_missing(make_course, monkeypatch):
+    from marp_build import doctor
+
+    monkeypatch.delenv("CHROME_PATH", raising=False)
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: None)
+    monkeypatch.setattr(doctor, "install_browser", lambda: False)  # not root / no apt: only say how
+    result = run("doctor", "--raiz", str(make_course()), "--instalar")
+    assert result.exit_code == 1
+    assert "falta  navegador: no hay un navegador para generar los PDF" in result.output
+    assert "instálalo con: sudo apt-get install -y chromium fonts-noto-color-emoji" in result.output
+    assert "falta  fuente de emoji" in result.output
