@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from marp_build.model import Course
 from marp_build.render import RenderedDeck, Slide
 
-__all__ = ["DEFAULT_WPM", "Block", "Rehearsal", "rehearse", "count_words", "spoken_text"]
+__all__ = ["DEFAULT_WPM", "Block", "Rehearsal", "rehearse", "count_words", "spoken_text", "render_report", "render_script", "bar_chart_svg"]
 
 # Normal Spanish speech runs 150–200 words per minute (Instituto Cervantes, Diccionario de términos clave
 # de ELE); a class explaining new ideas sits at the slow end, so the default is the lower bound.
@@ -132,6 +132,38 @@ def bar_chart_svg(plan: Rehearsal) -> str:
 
 def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_script(course: Course, item: RenderedDeck, wpm: int = DEFAULT_WPM) -> str:
+    """The instructor's script of one deck (dist/instructor/<id>-guion.html): every slide's notes, in order,
+    grouped by block with the time it must end. Readable on screen and printable, unlike PDF annotations."""
+    from marp_build.marp import inline_fonts
+    from marp_build.render import make_environment
+
+    subsections = {sub["id"]: sub for section in course.data["secciones"] for sub in section["subsecciones"]}
+    slides, previous = [], None
+    for slide in item.slides:
+        sub = subsections.get(slide.block or "")
+        paragraphs = [
+            {"texto": re.sub(r"[*_`]", "", " ".join(chunk.split())), "fuente": bool(_SOURCE_LINE_RE.match(chunk))}
+            for chunk in re.split(r"\n\s*\n|\n(?=fuentes?\b)", slide.notes, flags=re.I) if chunk.strip()
+        ]
+        words = count_words(spoken_text(slide.notes))
+        slides.append({
+            "numero": slide.number, "titulo": slide.title, "minutos": slide.minutes, "parrafos": paragraphs,
+            "palabras": words, "minutos_habla": words / wpm,
+            "bloque": f"{sub['id']} {sub['titulo']}" if sub else "", "hora_fin": sub["hora_fin"] if sub else "",
+            "bloque_nuevo": bool(sub) and slide.block != previous,
+        })
+        previous = slide.block
+    env = make_environment(course.root)
+    env.autoescape = True
+    landing_css = course.root / "themes" / "landing.css"
+    css = inline_fonts(landing_css.read_text(encoding="utf-8"), landing_css.parent)
+    presentation = {"titulo": item.deck.title, "id": item.deck.id}
+    return env.get_template("partials/guion.html.j2").render(
+        curso=course.data, presentacion=presentation, diapositivas=slides, css=css
+    )
 
 
 def render_report(course: Course, plan: Rehearsal) -> str:
