@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from marp_build import doctor as _doctor
+from marp_build._console import err_console, fail, out_console
 from marp_build.cli_data import data_app
 from marp_build.errors import MarpBuildError
 
@@ -21,8 +21,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(data_app, name="data")
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-out_console = Console(highlight=False, soft_wrap=True)
 
 RootOption = Annotated[
     Path,
@@ -34,11 +32,6 @@ RootOption = Annotated[
 def _root() -> None:
     """Construye el curso de fine-tuning: presentaciones Marp (HTML y PDF), datos y página de descargas."""
 
-
-def fail(err: MarpBuildError) -> typer.Exit:
-    """Print a user's mistake in Spanish, without traceback, and return the exit to raise."""
-    err_console.print(str(err), markup=False)
-    return typer.Exit(err.exit_code)
 
 
 @app.command()

@@ -9,8 +9,9 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from marp_build._console import fail
 from marp_build.convert_data import convert_sheet, default_output
-from marp_build.errors import MarpBuildError, UsageError
+from marp_build.errors import UsageError
 from marp_build.validate_data import (
     DEFAULT_MAX_TOKENS,
     input_problem,
@@ -34,16 +35,10 @@ class Formato(str, Enum):
     clasificador = "clasificador"
 
 
-def _fail(err: MarpBuildError) -> typer.Exit:
-    """Print a user's mistake in Spanish on stderr, without traceback, and return the exit to raise."""
-    typer.echo(str(err), err=True)
-    return typer.Exit(err.exit_code)
-
-
 def _require_file(path: Path) -> None:
     problem = input_problem(path)
     if problem:
-        raise _fail(UsageError(problem))
+        raise fail(UsageError(problem))
 
 
 @data_app.command("validate")
@@ -77,7 +72,7 @@ def validate(
 ) -> None:
     """Revisa tus datos antes de subirlos: un hallazgo por línea (archivo:línea) y un resumen con tokens y costo."""
     if validacion is not None and len(archivos) > 1:
-        raise _fail(
+        raise fail(
             UsageError("--validation se usa con un solo archivo de entrenamiento; revisa los archivos de a uno")
         )
     for path in archivos + ([validacion] if validacion is not None else []):
@@ -96,7 +91,7 @@ def validate(
                 )
             )
         except OSError as err:
-            raise _fail(UsageError(f"{err.filename or path}: no pude leer el archivo ({err.strerror})")) from err
+            raise fail(UsageError(f"{err.filename or path}: no pude leer el archivo ({err.strerror})")) from err
     if as_json:
         payload = {"ok": all(r.ok for r in reports), "reports": [report_to_dict(r) for r in reports]}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -135,17 +130,17 @@ def convert(
     _require_file(hoja)
     output = salida if salida is not None else default_output(hoja)
     if output.resolve() == hoja.resolve():
-        raise _fail(
+        raise fail(
             UsageError(f"{output}: la salida no puede ser el mismo archivo de entrada; usa --output otro.jsonl")
         )
     if output.exists() and not forzar:
-        raise _fail(
+        raise fail(
             UsageError(f"{output}: ya existe; usa --force para reemplazarlo o elige otro nombre con --output")
         )
     try:
         result = convert_sheet(hoja, output)
     except OSError as err:
-        raise _fail(UsageError(f"{err.filename or hoja}: no pude leer o escribir el archivo ({err.strerror})")) from err
+        raise fail(UsageError(f"{err.filename or hoja}: no pude leer o escribir el archivo ({err.strerror})")) from err
     for finding in result.findings:
         typer.echo(finding.format())
     if not result.ok:
