@@ -14,7 +14,8 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,13 +119,23 @@ def build(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"formato desconocido: {', '.join(unknown)}; usa {', '.join(FORMATS)}")
+    check_output_folder(root, dist)
+    cache = Path(os.environ.get("MARP_BUILD_CACHE") or root / ".cache" / "marp-build")
+    with project_lock(cache, say):
+        _remove_leftovers(dist)
+        return _build(root, dist, cache, formats, only, force, say, progress, started)
+
+
+def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterable[str] | None, force: bool,
+           say: Reporter, progress: Progress | None, started: float) -> BuildResult:
+    """`build` once the output folder is known to be safe and the project lock is held."""
 
     # 0. Nothing changed since the last complete build? Then start nothing (no rendering, no Node).
-    manifest_path = dist / ".marp-build.json"
+    manifest_path = dist / MANIFEST
     previous = _read_json(manifest_path)
     inputs = _inputs_digest(root, formats)
     if (not force and not only and isinstance(previous, dict) and previous.get("entradas") == inputs
-            and _complete(dist, previous)):
+            and _intact(cache, root, dist)):
         say("nada cambió: dist/ ya está al día")
         return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
 
@@ -141,16 +152,20 @@ def build(
     say(f"{len(rendered)} documentos generados desde las plantillas")
     catalog = bundle.load_catalog(root)
     extra_files = _extra_bundle_files(root)
+    for warning in schedule_warnings(course):
+        say(f"aviso: {warning}")
 
-    cache = Path(os.environ.get("MARP_BUILD_CACHE") or root / ".cache" / "marp-build")
     themes = prepare_themes(root / "themes", cache / "temas")
     images = root / "decks" / IMAGES_DIR
 
     # 2. Plan: one job per (deck, format); its cache key covers every input of that conversion.
-    jobs = _plan_jobs(root, rendered, formats, _tree_digest(themes, cache / "temas"), marp_version(root))
+    # Keys for every format, so outputs of formats not built now are published from the cache when they
+    # match the current sources, and left out when they do not (never a stale PDF next to a new HTML).
+    all_jobs = _plan_jobs(root, rendered, list(FORMATS), _tree_digest(themes, cache / "temas"), marp_version(root))
+    jobs = [job for job in all_jobs if job[1].name in formats]
     manifest = _manifest(root, inputs, jobs, course, catalog, extra_files)
     result = BuildResult(dist=dist, rendered=rendered, slides={i.deck.id: len(i.slides) for i in rendered})
-    if not force and not selected and previous == manifest and _complete(dist, manifest):
+    if not force and not selected and _same_manifest(previous, manifest) and _intact(cache, root, dist):
         result.up_to_date = True
         result.seconds = time.perf_counter() - started
         say("nada cambió: dist/ ya está al día")
@@ -184,10 +199,12 @@ def build(
         conversion = start_batches(root, batches, themes, cache, on_done)
 
     # 4. While marp-cli works, assemble the rest of the new dist/ next to the old one; swap at the end.
-    staging = dist.parent / f".{dist.name}-nuevo-{os.getpid()}"
+    staging = dist.parent / f".{dist.name}{_STAGING}{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    (staging / _OURS).write_text("carpeta temporal de marp-build: se puede borrar\n", encoding="utf-8")
+    finished = False
     try:
         info = _stage_static(course, rendered, staging, catalog, extra_files)
         try:
@@ -200,12 +217,19 @@ def build(
         todo = {b.fmt.name: todo[b.fmt.name] for b in batches}
         _store(batches, todo, outputs)
         result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
-        _stage_outputs(info, rendered, jobs, outputs, dist, staging, selected, course)
+        _stage_outputs(info, rendered, all_jobs, outputs, staging, course)
         bundle.render_landing(course, info, staging / "index.html")
-        manifest_path_new = staging / ".marp-build.json"
+        (staging / _OURS).unlink()
+        stamps = _file_stamps(staging)
+        manifest["archivos"] = sorted(stamps)
+        manifest_path_new = staging / MANIFEST
         manifest_path_new.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         _swap(staging, dist)
+        _write_stamps(cache, root, dist, stamps)
+        finished = True
     finally:
+        if not finished:
+            conversion.terminate()  # marp-cli and its browser die with the build
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     if no_browser is not None:
@@ -253,7 +277,7 @@ def _manifest(root: Path, inputs: str, jobs, course: Course, catalog: list[dict]
 def _stage_batch(cache: Path, fmt: Format, items: list[tuple[RenderedDeck, str]], images: Path) -> Batch:
     """Fresh input and output folders for one marp-cli process."""
     input_dir = stage_inputs(cache / f"entrada-{fmt.name}", {i.deck.id: i.markdown for i, _ in items},
-                             images if images.is_dir() else None)
+                             images if images.is_dir() else None, embed=fmt.needs_browser)
     out_dir = cache / f"salida-{fmt.name}"
     if out_dir.exists():
         shutil.rmtree(out_dir)
@@ -330,8 +354,8 @@ def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.Lan
     return info
 
 
-def _stage_outputs(info, rendered, jobs, outputs, dist, staging, selected, course) -> None:
-    """The converted decks and guides (from the cache, or kept from the previous dist/), listed in `info`."""
+def _stage_outputs(info, rendered, jobs, outputs, staging, course) -> None:
+    """The converted decks and guides that the cache holds for their current content, listed in `info`."""
     by_deck: dict[str, dict[str, bundle.Download]] = {}
     keys = {(item.deck.id, fmt.name): key for item, fmt, key in jobs}
     epoch = bundle.source_date_epoch(course.root) if any(f.suffix == ".pdf" for _, f, _ in jobs) else 0
@@ -348,12 +372,11 @@ def _stage_outputs(info, rendered, jobs, outputs, dist, staging, selected, cours
                     source = cached.with_name(f"{key}.{fmt.name}.{epoch}{fmt.suffix}")
                     if not source.is_file():
                         bundle.stamp_pdf(cached, source, epoch)
-            elif (dist / name).is_file() and (key is None or selected is not None):
-                source = dist / name  # a format or deck not built this time: keep its previous output
             else:
-                continue
+                continue  # never converted for its current content: not published (never a stale copy)
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(source, target)
+            # A copy, not a hard link: editing a file in dist/ must never change the cache.
+            shutil.copyfile(source, target)
             size = bundle.human_size(target.stat().st_size)
             by_deck.setdefault(item.deck.id, {})[fmt.name] = bundle.Download(item.deck.title, name, size)
     subsections = {s["id"]: s for s in course.data["secciones"]}
@@ -410,16 +433,22 @@ def _catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], 
     return datasets, code
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 def _swap(staging: Path, dist: Path) -> None:
-    """Replace dist/ by the staged folder: two renames, so dist/ is never half-written."""
-    old = dist.parent / f".{dist.name}-anterior-{os.getpid()}"
+    """Replace dist/ by the staged folder: two renames, so dist/ is never half-written.
+
+    The previous dist/ is deleted only when it holds nothing but what marp-build wrote there.
+
+    Raises:
+        UsageError: dist/ holds files the previous build did not write (they are left where they are).
+    """
+    foreign = _foreign_files(dist)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" y {len(foreign) - 5} más" if len(foreign) > 5 else "")
+        raise UsageError(
+            f"{dist}: tiene archivos que marp-build no creó ({shown}); muévelos a otra carpeta y vuelve a "
+            "construir (marp-build no borra lo que no es suyo)"
+        )
+    old = dist.parent / f".{dist.name}{_PREVIOUS}{os.getpid()}"
     if dist.exists():
         os.replace(dist, old)
     os.replace(staging, dist)
@@ -486,5 +515,137 @@ def _read_json(path: Path) -> object:
         return None
 
 
-def _complete(dist: Path, manifest: dict) -> bool:
-    return (dist / "index.html").is_file() and all((dist / name).is_file() for name in manifest["salidas"])
+def _file_stamps(folder: Path) -> dict[str, list[int]]:
+    """Size and modification time of every file a build wrote, to notice later edits or deletions."""
+    stamps = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            info = path.stat()
+            stamps[path.relative_to(folder).as_posix()] = [info.st_size, info.st_mtime_ns]
+    return stamps
+
+
+def _stamps_path(cache: Path, root: Path, dist: Path) -> Path:
+    # Kept in the cache, not in dist/: modification times would make two builds' dist/ differ.
+    where = dist.relative_to(root).as_posix() if dist.is_relative_to(root) else str(dist)
+    return cache / "sellos" / f"{hashlib.sha256(where.encode()).hexdigest()[:16]}.json"
+
+
+def _write_stamps(cache: Path, root: Path, dist: Path, stamps: dict[str, list[int]]) -> None:
+    path = _stamps_path(cache, root, dist)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stamps, sort_keys=True), encoding="utf-8")
+
+
+def _intact(cache: Path, root: Path, dist: Path) -> bool:
+    """dist/ is exactly what the last build left there: no file edited, deleted or added since."""
+    expected = _read_json(_stamps_path(cache, root, dist))
+    try:
+        stamps = _file_stamps(dist)
+    except OSError:
+        return False
+    stamps.pop(MANIFEST, None)
+    return isinstance(expected, dict) and stamps == expected
+
+
+def _same_manifest(previous: object, manifest: dict) -> bool:
+    if not isinstance(previous, dict):
+        return False
+    return {k: v for k, v in previous.items() if k != "archivos"} == manifest
+
+
+def _foreign_files(dist: Path) -> list[str]:
+    """Files in an existing dist/ that the build which wrote it did not list."""
+    if not dist.is_dir():
+        return []
+    listed = _read_json(dist / MANIFEST)
+    known = set(listed.get("archivos", {})) if isinstance(listed, dict) else set()
+    if not known:  # written before builds listed their files: trust the marker (see check_output_folder)
+        return []
+    known.add(MANIFEST)
+    return [name for name in _file_stamps(dist) if name not in known]
+
+
+# Folder safety ---------------------------------------------------------------------------------------
+
+MANIFEST = ".marp-build.json"  # written last into every dist/ a build makes: it marks the folder as ours
+_OURS = ".marp-build-temporal"  # marks a staging folder while it is being filled
+_STAGING = "-nuevo-"
+_PREVIOUS = "-anterior-"
+SOURCE_NAMES = ("course.yaml", "decks", "partials", "themes", DATA_DIR, "marp_build", ".git")
+
+
+def check_output_folder(root: Path, dist: Path) -> None:
+    """Refuse any output folder a build could hurt: nothing is deleted to find out.
+
+    Raises:
+        UsageError: `dist` is the course itself, contains or lies inside its sources, is a file, or is a
+            non-empty folder that marp-build did not create.
+    """
+    root, dist = root.resolve(), dist.resolve()
+    fix = "usa la carpeta por defecto (dist/) o una carpeta nueva con --salida"
+    if dist == root or root.is_relative_to(dist):
+        raise UsageError(f"--salida {dist}: es la carpeta del curso (o la contiene) y se borraría al construir; {fix}")
+    for name in SOURCE_NAMES:
+        source = root / name
+        if source.exists() and (dist.is_relative_to(source.resolve()) or source.resolve().is_relative_to(dist)):
+            raise UsageError(f"--salida {dist}: está dentro de {name} o lo contiene; {fix}")
+    if dist.exists() or dist.is_symlink():
+        if not dist.is_dir():
+            raise UsageError(f"--salida {dist}: ya existe y no es una carpeta; {fix}")
+        if any(dist.iterdir()) and not (dist / MANIFEST).is_file():
+            raise UsageError(
+                f"--salida {dist}: la carpeta tiene archivos y no la creó marp-build; para no borrar nada, {fix} "
+                "(o vacíala tú)"
+            )
+
+
+def _remove_leftovers(dist: Path) -> None:
+    """Staging folders left by a build that was killed (only ours: named after dist/ and marked)."""
+    parent = dist.parent
+    if not parent.is_dir():
+        return
+    for pattern, marker in ((f".{dist.name}{_STAGING}*", _OURS), (f".{dist.name}{_PREVIOUS}*", MANIFEST)):
+        for folder in parent.glob(pattern):
+            if folder.is_dir() and not folder.is_symlink() and (folder / marker).is_file():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def project_lock(cache: Path, say: Reporter) -> Iterator[None]:
+    """One build at a time per course: a second one waits for the first and says so."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / "construccion.lock", "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; builds are rarely concurrent there
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say("otra construcción de este curso está en marcha; espero a que termine…")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def schedule_warnings(course: Course) -> list[str]:
+    """Minutes that do not add up: the agenda's clock times would overlap or leave gaps."""
+    found = []
+    data = course.data
+    total = 0
+    for i, section in enumerate(data["secciones"]):
+        total += section["minutos"]
+        subs = sum(s["minutos"] for s in section["subsecciones"])
+        if subs != section["minutos"]:
+            line = course.source.line_of(("secciones", i, "minutos"))
+            found.append(f"course.yaml:{line}: las subsecciones de la sección {section['id']} suman {subs} minutos y la "
+                         f"sección dice {section['minutos']}: la agenda se solaparía; ajusta los minutos")
+    if total != data["duracion_minutos"]:
+        line = course.source.line_of(("duracion_minutos",))
+        found.append(f"course.yaml:{line}: las secciones suman {total} minutos y duracion_minutos dice "
+                     f"{data['duracion_minutos']}; ajusta los minutos")
+    return found

@@ -45,7 +45,9 @@ class Finding:
     message: str
 
     def format(self) -> str:
-        return f"{self.file}:{self.line}: {self.level}: [{self.code}] {self.message}"
+        # The JSON keeps "error"/"warning"; people read Spanish.
+        level = "aviso" if self.level == "warning" else self.level
+        return f"{self.file}:{self.line}: {level}: [{self.code}] {self.message}"
 
 
 @dataclass
@@ -236,13 +238,17 @@ def _check_rehearsal(course: Course, rendered: list[RenderedDeck], wpm: int) -> 
     for block in plan.blocks:
         if block.estimate > block.budget * 1.1:
             found.append(Finding(block.source, block.line, "warning", "bloque-largo",
-                                 f"el bloque {block.id} «{block.title}» se estima en {block.estimate:.1f} min y tiene "
+                                 f"el bloque {block.id} «{block.title}» se estima en {_decimal(block.estimate)} min y tiene "
                                  f"{block.budget}; acorta las notas o las actividades (ver marp-build rehearse)"))
     if plan.estimate > plan.budget:
         found.append(Finding("course.yaml", course.source.line_of(("duracion_minutos",)), "error", "curso-largo",
                              f"el curso se estima en {plan.estimate:.0f} min y dura {plan.budget}; recorta contenido "
                              "(ver marp-build rehearse)"))
     return found
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
 
 
 def _check_data(root: Path) -> list[Finding]:

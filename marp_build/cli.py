@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from marp_build import doctor as _doctor
-from marp_build._console import err_console, fail, out_console
+from marp_build._console import err_console, fail, out_console, plural, run_app
 from marp_build.cli_data import data_app
-from marp_build.errors import MarpBuildError
+from marp_build.errors import MarpBuildError, UsageError
 
 app = typer.Typer(
     name="marp-build",
@@ -19,12 +19,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,  # main() is the one error boundary: no traceback for a user's mistake
 )
 app.add_typer(data_app, name="data")
 
 RootOption = Annotated[
     Path,
-    typer.Option("--raiz", help="Carpeta del curso (donde está course.yaml).", show_default=False),
+    typer.Option("--raiz", "--root", metavar="CARPETA", help="Carpeta del curso (donde está course.yaml).", show_default=False),
 ]
 
 
@@ -37,15 +38,21 @@ def _root() -> None:
 @app.command()
 def build(
     raiz: RootOption = Path("."),
-    salida: Annotated[Path | None, typer.Option("--salida", help="Carpeta de salida (por defecto dist/).")] = None,
+    salida: Annotated[
+        Path | None,
+        typer.Option("--salida", "--output", metavar="CARPETA",
+                     help="Carpeta de salida (por defecto dist/): nueva, vacía o creada antes por marp-build."),
+    ] = None,
     formato: Annotated[
         list[str] | None,
-        typer.Option("--formato", "-f", help="html, pdf, notas (PDF del instructor con notas) o pptx; se puede repetir."),
+        typer.Option("--formato", "--format", "-f", metavar="FORMATO",
+                     help="html, pdf, notas (PDF del instructor con notas) o pptx; se puede repetir."),
     ] = None,
     solo: Annotated[
-        list[str] | None, typer.Option("--solo", help="Convierte solo esta presentación (id de course.yaml); se puede repetir.")
+        list[str] | None,
+        typer.Option("--solo", "--only", metavar="ID", help="Convierte solo esta presentación (id de course.yaml); se puede repetir."),
     ] = None,
-    forzar: Annotated[bool, typer.Option("--forzar", help="Vuelve a convertir todo aunque nada haya cambiado.")] = False,
+    forzar: Annotated[bool, typer.Option("--forzar", "--force", help="Vuelve a convertir todo aunque nada haya cambiado.")] = False,
 ) -> None:
     """Genera dist/: presentaciones HTML y PDF, guías, datos, ZIP y página de descargas."""
     from rich.progress import Progress as RichProgress
@@ -90,13 +97,14 @@ def build(
         raise fail(err) from None
     display.close()
     if result.up_to_date:
-        out_console.print(f"dist/ al día ({result.seconds:.2f} s)", markup=False)
+        out_console.print(f"{result.dist.name}/ al día ({_seconds(result.seconds, 2)})", markup=False)
         return
     total = sum(result.slides.values())
     converted = sum(len(v) for v in result.converted.values())
     out_console.print(
-        f"Listo en {result.seconds:.1f} s: {len(result.slides)} documentos, {total} diapositivas, "
-        f"{converted} conversiones nuevas, {result.reused} reutilizadas → {result.dist}",
+        f"Listo en {_seconds(result.seconds)}: {plural(len(result.slides), 'documento', 'documentos')}, "
+        f"{plural(total, 'diapositiva', 'diapositivas')}, {plural(converted, 'conversión nueva', 'conversiones nuevas')}, "
+        f"{plural(result.reused, 'reutilizada', 'reutilizadas')} → {result.dist}",
         markup=False,
     )
 
@@ -106,13 +114,14 @@ def check(
     raiz: RootOption = Path("."),
     como_json: Annotated[bool, typer.Option("--json", help="Imprime los hallazgos en JSON (para otras herramientas).")] = False,
     sin_navegador: Annotated[
-        bool, typer.Option("--sin-navegador", help="Omite las revisiones que abren Chromium (desbordes, sin conexión).")
+        bool, typer.Option("--sin-navegador", "--no-browser", help="Omite las revisiones que abren Chromium (desbordes, sin conexión).")
     ] = False,
-    ppm: Annotated[int, typer.Option("--ppm", help="Palabras por minuto para estimar el tiempo de las notas.")] = 150,
+    ppm: Annotated[int, typer.Option("--ppm", "--wpm", metavar="NÚMERO", help="Palabras por minuto para estimar el tiempo de las notas.")] = 150,
 ) -> None:
     """Revisa el curso antes de clase: esquema, plantillas, tiempos, desbordes, imágenes, enlaces y datos."""
     from marp_build.check import run_check
 
+    _check_wpm(ppm)
     report = run_check(raiz, browser=not sin_navegador, wpm=ppm)
     if como_json:
         out_console.print(report.to_json(), markup=False)
@@ -120,8 +129,9 @@ def check(
         for finding in report.findings:
             out_console.print(finding.format(), markup=False)
         out_console.print(
-            f"{report.decks} documentos, {report.slides} diapositivas revisadas en {report.seconds:.1f} s: "
-            f"{len(report.errors)} errores, {len(report.warnings)} avisos",
+            f"{plural(report.decks, 'documento', 'documentos')}, {plural(report.slides, 'diapositiva revisada', 'diapositivas revisadas')} "
+            f"en {_seconds(report.seconds)}: {plural(len(report.errors), 'error', 'errores')}, "
+            f"{plural(len(report.warnings), 'aviso', 'avisos')}",
             markup=False,
         )
     if report.errors:
@@ -131,11 +141,14 @@ def check(
 @app.command()
 def rehearse(
     raiz: RootOption = Path("."),
-    ppm: Annotated[int, typer.Option("--ppm", help="Palabras por minuto al hablar (150–200 es lo normal en español).")] = 150,
+    ppm: Annotated[
+        int, typer.Option("--ppm", "--wpm", metavar="NÚMERO", help="Palabras por minuto al hablar (150–200 es lo normal en español).")
+    ] = 150,
 ) -> None:
     """Estima si cada bloque cabe en sus minutos, a partir de las notas del orador y las actividades."""
     from rich.table import Table
 
+    _check_wpm(ppm)
     from marp_build.build import load
     from marp_build.rehearse import rehearse as run_rehearse
     from marp_build.render import render_decks
@@ -165,14 +178,17 @@ def rehearse(
 @app.command()
 def serve(
     raiz: RootOption = Path("."),
-    puerto: Annotated[int, typer.Option("--puerto", help="Puerto local (solo 127.0.0.1).")] = 8000,
+    puerto: Annotated[int, typer.Option("--puerto", "--port", metavar="NÚMERO", help="Puerto local, de 1 a 65535 (solo 127.0.0.1).")] = 8000,
     formato: Annotated[
-        list[str] | None, typer.Option("--formato", "-f", help="Formatos a regenerar en cada cambio (por defecto html).")
+        list[str] | None,
+        typer.Option("--formato", "--format", "-f", metavar="FORMATO", help="Formatos a regenerar en cada cambio (por defecto html)."),
     ] = None,
 ) -> None:
     """Sirve dist/ en 127.0.0.1 y recarga el navegador cada vez que editas una plantilla, el tema o los datos."""
     from marp_build.serve import LiveServer
 
+    if not 1 <= puerto <= 65535:
+        raise UsageError(f"--puerto {puerto}: el puerto debe ser un número de 1 a 65535 (p. ej. 8000)")
     def say(message: str) -> None:
         err_console.print(f"· {message}", markup=False)
 
@@ -196,7 +212,7 @@ def serve(
 def doctor(
     raiz: RootOption = Path("."),
     instalar: Annotated[
-        bool, typer.Option("--instalar", help="Instala con apt lo que falte (solo como root en Debian/Ubuntu).")
+        bool, typer.Option("--instalar", "--install", help="Instala con apt lo que falte (solo como root en Debian/Ubuntu).")
     ] = False,
 ) -> None:
     """Dice qué falta en esta computadora (Node, marp-cli, navegador, fuentes) y cómo instalarlo."""
@@ -213,9 +229,19 @@ def doctor(
         raise typer.Exit(1)
 
 
-def main() -> None:
-    """Entry point of the `marp-build` script."""
-    app(prog_name="marp-build")
+def _seconds(value: float, decimals: int = 1) -> str:
+    return f"{value:.{decimals}f} s".replace(".", ",")
+
+
+def _check_wpm(wpm: int) -> None:
+    if not 50 <= wpm <= 400:
+        raise UsageError(f"--ppm {wpm}: las palabras por minuto deben estar entre 50 y 400 (lo normal en español es 150–200)")
+
+
+def main() -> int:
+    """Entry point of the `marp-build` script: the command line's one error boundary (see `run_app`)."""
+    code = run_app(app, "marp-build")
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

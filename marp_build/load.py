@@ -43,17 +43,25 @@ class CourseSource:
         return self.lines.get((), 1)
 
 
-def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], duplicates: list[tuple[int, int, str]]) -> None:
     # 1-based line of the value (for a mapping entry we point at its key, where the user looks).
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            child = (*path, str(key_node.value))
-            lines[child] = key_node.start_mark.line + 1
-            _record_lines(value_node, child, lines)
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                # PyYAML keeps the last value silently; the first one would be lost without a word.
+                duplicates.append((line, seen[key], ".".join(map(str, (*path, key)))))
+                continue
+            seen[key] = line
+            child = (*path, key)
+            lines[child] = line
+            _record_lines(value_node, child, lines, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, (*path, index), lines)
+            _record_lines(item, (*path, index), lines, duplicates)
 
 
 def load_yaml(path: Path, display: str | None = None) -> CourseSource:
@@ -67,6 +75,12 @@ def load_yaml(path: Path, display: str | None = None) -> CourseSource:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as err:
         msg = f"{display}: no existe; crea el archivo del curso o indica otra carpeta con --raiz"
+        raise CourseFileError(msg) from err
+    except IsADirectoryError as err:
+        msg = f"{display}: es una carpeta, no un archivo; indica la carpeta del curso con --raiz"
+        raise CourseFileError(msg) from err
+    except PermissionError as err:
+        msg = f"{display}: no se puede leer (permiso denegado); revisa los permisos del archivo"
         raise CourseFileError(msg) from err
     except UnicodeDecodeError as err:
         msg = f"{display}: no está en UTF-8; guárdalo con codificación UTF-8"
@@ -84,8 +98,16 @@ def load_yaml(path: Path, display: str | None = None) -> CourseSource:
         msg = f"{display}: error de sintaxis YAML ({err})"
         raise CourseFileError(msg) from err
     lines: dict[Path_, int] = {}
+    duplicates: list[tuple[int, int, str]] = []
     if node is not None:
-        _record_lines(node, (), lines)
+        _record_lines(node, (), lines, duplicates)
+    if duplicates:
+        msg = "\n".join(
+            f"{display}:{line}: la clave '{key}' está repetida (ya aparece en la línea {first}); "
+            "deja una sola: si no, la primera se pierde sin aviso"
+            for line, first, key in duplicates
+        )
+        raise CourseFileError(msg)
     return CourseSource(path=path, data=data, lines=lines)
 
 

