@@ -71,6 +71,7 @@ _CLICK_MESSAGES = (
 
 
 def spanish_click_message(message: str) -> str:
+    message = message.replace("' / '", " / ")  # "'--puerto' / '--port'": an option and its alias
     for pattern, spanish in _CLICK_MESSAGES:
         if pattern.search(message):
             message = pattern.sub(spanish, message)
@@ -86,7 +87,7 @@ def _show_usage_error(err: Exception) -> None:
     err_console.print(f"error: {spanish_click_message(err.format_message())}", markup=False)
 
 
-def run_app(app: typer.Typer, prog_name: str) -> int:
+def run_app(app: typer.Typer, prog_name: str, args: list[str] | None = None) -> int:
     """Run the Typer app inside the single error boundary of the command line."""
     from typer._click import exceptions as click_errors  # Typer ships its own Click
 
@@ -94,7 +95,7 @@ def run_app(app: typer.Typer, prog_name: str) -> int:
 
     install()
     try:
-        code = app(prog_name=prog_name, standalone_mode=False)
+        code = app(args=args, prog_name=prog_name, standalone_mode=False)
     except MarpBuildError as err:
         return exit_for(err)
     except typer.Exit as done:

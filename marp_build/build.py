@@ -21,13 +21,14 @@ from pathlib import Path
 
 from marp_build import bundle
 from marp_build.doctor import marp_version
-from marp_build.errors import BrowserNotFoundError, TemplateError, UsageError
+from marp_build.errors import BrowserNotFoundError, TemplateError, UnsafeOutputError, UnsafeSourceError, UsageError
 from marp_build.load import load_course
 from marp_build.marp import FORMATS, Batch, Format, prepare_themes, stage_inputs, start_batches
 from marp_build.model import Course, Deck, build_course
 from marp_build.render import DATA_DIR, RenderedDeck, render_decks
 from marp_build.rehearse import rehearse, render_report, render_script
 from marp_build.schema import validate
+from marp_build.sources import outside_links
 
 __all__ = ["BuildResult", "Progress", "build", "load", "DEFAULT_FORMATS", "output_name"]
 
@@ -140,6 +141,9 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
         return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
 
     # 1. Gather: everything that can fail on the user's sources fails here, before any file is written.
+    links = outside_links(root)
+    if links:
+        raise UnsafeSourceError("\n".join(problem.message for problem in links))
     course = load(root)
     selected = set(only) if only else None
     if selected:
@@ -333,10 +337,10 @@ def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.Lan
     info = bundle.LandingInfo()
     images = course.root / "decks" / IMAGES_DIR
     if images.is_dir():
-        shutil.copytree(images, staging / IMAGES_DIR)
+        _copy_images(images, staging / IMAGES_DIR)
         if any(item.deck.kind == "guia" for item in rendered):
             # Guides' HTML lives in guias/ and links img/… relative to itself, like the decks do.
-            shutil.copytree(images, staging / "guias" / IMAGES_DIR)
+            _copy_images(images, staging / "guias" / IMAGES_DIR)
     data_dir = course.root / DATA_DIR
     if data_dir.is_dir():
         bundle.copy_data(data_dir, staging / "datos", extra_files)
@@ -433,18 +437,28 @@ def _catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], 
     return datasets, code
 
 
+def _copy_images(images: Path, target: Path) -> None:
+    """decks/img as published: regular files only (links outside the project were refused before)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(images.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            out = target / path.relative_to(images)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, out)
+
+
 def _swap(staging: Path, dist: Path) -> None:
     """Replace dist/ by the staged folder: two renames, so dist/ is never half-written.
 
     The previous dist/ is deleted only when it holds nothing but what marp-build wrote there.
 
     Raises:
-        UsageError: dist/ holds files the previous build did not write (they are left where they are).
+        UnsafeOutputError: dist/ holds files the previous build did not write (they are left where they are).
     """
     foreign = _foreign_files(dist)
     if foreign:
         shown = ", ".join(foreign[:5]) + (f" y {len(foreign) - 5} más" if len(foreign) > 5 else "")
-        raise UsageError(
+        raise UnsafeOutputError(
             f"{dist}: tiene archivos que marp-build no creó ({shown}); muévelos a otra carpeta y vuelve a "
             "construir (marp-build no borra lo que no es suyo)"
         )
@@ -579,22 +593,22 @@ def check_output_folder(root: Path, dist: Path) -> None:
     """Refuse any output folder a build could hurt: nothing is deleted to find out.
 
     Raises:
-        UsageError: `dist` is the course itself, contains or lies inside its sources, is a file, or is a
+        UnsafeOutputError: `dist` is the course itself, contains or lies inside its sources, is a file, or is a
             non-empty folder that marp-build did not create.
     """
     root, dist = root.resolve(), dist.resolve()
     fix = "usa la carpeta por defecto (dist/) o una carpeta nueva con --salida"
     if dist == root or root.is_relative_to(dist):
-        raise UsageError(f"--salida {dist}: es la carpeta del curso (o la contiene) y se borraría al construir; {fix}")
+        raise UnsafeOutputError(f"--salida {dist}: es la carpeta del curso (o la contiene) y se borraría al construir; {fix}")
     for name in SOURCE_NAMES:
         source = root / name
         if source.exists() and (dist.is_relative_to(source.resolve()) or source.resolve().is_relative_to(dist)):
-            raise UsageError(f"--salida {dist}: está dentro de {name} o lo contiene; {fix}")
+            raise UnsafeOutputError(f"--salida {dist}: está dentro de {name} o lo contiene; {fix}")
     if dist.exists() or dist.is_symlink():
         if not dist.is_dir():
-            raise UsageError(f"--salida {dist}: ya existe y no es una carpeta; {fix}")
+            raise UnsafeOutputError(f"--salida {dist}: ya existe y no es una carpeta; {fix}")
         if any(dist.iterdir()) and not (dist / MANIFEST).is_file():
-            raise UsageError(
+            raise UnsafeOutputError(
                 f"--salida {dist}: la carpeta tiene archivos y no la creó marp-build; para no borrar nada, {fix} "
                 "(o vacíala tú)"
             )

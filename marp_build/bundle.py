@@ -14,7 +14,7 @@ import jinja2
 
 from marp_build.errors import BundleError, MarpBuildError
 from marp_build.load import load_yaml
-from marp_build.marp import inline_fonts
+from marp_build.marp import page_css
 from marp_build.model import Course
 from marp_build.render import DATA_DIR, make_environment, template_error
 
@@ -75,7 +75,8 @@ def bundled_files(data_dir: Path) -> list[Path]:
         relative = path.relative_to(data_dir)
         if any(part.startswith(".") or part in _SKIP_NAMES for part in relative.parts):
             continue
-        if path.is_file():
+        # Defence in depth: a link leading outside the project is never bundled (the build refuses it first).
+        if path.is_file() and path.resolve().is_relative_to(data_dir.resolve().parent):
             files.append(path)
     return files
 
@@ -249,11 +250,7 @@ def render_landing(course: Course, info: LandingInfo, target: Path) -> Path:
     """
     env = make_environment(course.root)
     env.autoescape = True  # HTML output: escape what course.yaml and the catalog say
-    css_path = course.root / "themes" / "landing.css"
-    try:
-        css = inline_fonts(css_path.read_text(encoding="utf-8"), css_path.parent)
-    except OSError as err:
-        raise BundleError(f"themes/landing.css: no se pudo leer ({err.strerror}); restaura el archivo") from err
+    css = page_css(course.root)
     try:
         html = env.get_template("partials/landing.html.j2").render(
             curso=course.data, info=info, css=css, qr=bool(course.data.get("url_publica"))

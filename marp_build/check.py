@@ -17,7 +17,9 @@ from marp_build import doctor
 from marp_build.errors import BrowserNotFoundError, MarpBuildError, SchemaError
 from marp_build.model import Course
 from marp_build.render import DATA_DIR, RenderedDeck, Slide
+from marp_build.marp import HTML_ALLOWLIST
 from marp_build.rehearse import DEFAULT_WPM, rehearse
+from marp_build.sources import outside_links
 
 __all__ = ["Finding", "CheckReport", "run_check"]
 
@@ -31,6 +33,8 @@ _CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _CSS_REMOTE_RE = re.compile(r"""(?:@import\s+(?:url\()?|url\()\s*["']?(https?://[^"')\s]+)""", re.I)
 _NO_NOTES_CLASSES = {"portada", "divisor", "idea-clave", "fuentes"}
+_TAG_RE = re.compile(r"<([A-Za-z][A-Za-z0-9]*)(?=[\s/>])")
+_FILE_URL_RE = re.compile(r"""file:[^\s"')<>]*""", re.I)
 # Content may reach into the bottom padding, but not the strip where the footer and page number sit.
 _FOOTER_STRIP = 44
 _RIGHT_TOLERANCE = 4
@@ -181,6 +185,10 @@ def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> l
                     found.append(Finding(slide.source, line, "error", "imagen-remota",
                                          f"la imagen {src} se descarga de internet y no se verá sin conexión; "
                                          f"guárdala en decks/img/ y enlázala como img/…"))
+                elif src.lower().startswith("file:") or _leaves(root, src):
+                    found.append(Finding(slide.source, line, "error", "fuera-del-proyecto",
+                                         f"la imagen {src} apunta fuera del proyecto; las diapositivas solo usan "
+                                         "imágenes de decks/img/ (enlázalas como img/…)"))
                 elif not src.startswith("data:") and not (root / "decks" / src).is_file():
                     found.append(Finding(slide.source, line, "error", "imagen-falta",
                                          f"la imagen {src} no existe; revisa el nombre o agrega el archivo a decks/img/"))
@@ -194,6 +202,16 @@ def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> l
             for url in links:
                 line = _template_line(root, slide, url)
                 found += _check_link(url, slide.source, line, dist_names, base)
+            for tag in dict.fromkeys(t.lower() for t in _TAG_RE.findall(visible)):
+                if tag not in HTML_ALLOWLIST:
+                    found.append(Finding(slide.source, _template_line(root, slide, f"<{tag}"), "error",
+                                         "etiqueta-no-permitida",
+                                         f"<{tag}> no está permitida en las diapositivas (se vería como texto y podría "
+                                         "leer archivos); usa Markdown, una imagen de decks/img/ o un enlace https"))
+            for local in dict.fromkeys(_FILE_URL_RE.findall(visible)):
+                found.append(Finding(slide.source, _template_line(root, slide, local), "error", "fuera-del-proyecto",
+                                     f"{local} apunta a un archivo de esta computadora; usa un archivo del curso "
+                                     "(decks/img/, data_templates/) o un enlace https"))
             for remote in _CSS_REMOTE_RE.findall(visible):
                 found.append(Finding(slide.source, _template_line(root, slide, remote), "error", "recurso-remoto",
                                      f"{remote} se pide a internet al abrir la presentación; sin conexión no "
@@ -206,9 +224,18 @@ def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> l
     return found
 
 
+def _leaves(root: Path, src: str) -> bool:
+    """A relative path that, followed from decks/, ends outside the project."""
+    if urlsplit(src).scheme or src.startswith("//"):
+        return False
+    return not (root / "decks" / src).resolve().is_relative_to(root.resolve())
+
+
 def _check_link(url: str, file: str, line: int, dist_names: set[str], base: str = "") -> list[Finding]:
     if url.startswith(("mailto:", "tel:", "#")):
         return []
+    if url.lower().startswith("file:"):
+        return []  # reported once per slide as fuera-del-proyecto
     parts = urlsplit(url)
     if parts.scheme == "http":
         return [Finding(file, line, "error", "enlace-http",
@@ -426,6 +453,11 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM) -> Ch
     report = CheckReport()
     root = root.resolve()
     report.findings += _check_environment(root)
+    links = outside_links(root)
+    if links:
+        report.findings += [Finding(p.file, 0, "error", "enlace-simbolico", p.message) for p in links]
+        report.seconds = time.perf_counter() - started
+        return report
     try:
         course = load(root)
     except SchemaError as err:

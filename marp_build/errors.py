@@ -17,6 +17,8 @@ __all__ = [
     "BundleError",
     "DataError",
     "UsageError",
+    "UnsafeOutputError",
+    "UnsafeSourceError",
 ]
 
 
@@ -30,6 +32,14 @@ class UsageError(MarpBuildError):
     """The command was called wrongly (missing file, bad option)."""
 
     exit_code = 2
+
+
+class UnsafeOutputError(MarpBuildError):
+    """The output folder is one a build could hurt (the course, its sources, someone else's files)."""
+
+
+class UnsafeSourceError(MarpBuildError):
+    """A source file leads outside the project (a symbolic link): it is never read or published."""
 
 
 class CourseFileError(MarpBuildError):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marp_build.doctor import find_browser, find_marp
-from marp_build.errors import BrowserNotFoundError, MarpBuildError, MarpError
+from marp_build.errors import BrowserNotFoundError, BundleError, MarpBuildError, MarpError
 
 __all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "run_batches", "marp_command", "stage_inputs"]
 
@@ -74,6 +74,7 @@ HTML_ALLOWLIST = {
 # Marp turns emoji into Twemoji images fetched from a CDN; the classroom may be offline.
 _MARP_CONFIG = {"html": HTML_ALLOWLIST, "options": {"emoji": {"shortcode": False, "unicode": False}}}
 _EXPECTED_WARNINGS: tuple[str, ...] = ()
+_LOCAL_FILE_WARNING = "detected accessing to local file"
 _IMAGE_MD_RE = re.compile(r"!\[([^\]]*)\]\((img/[^)\s\"']+)\)")
 _IMAGE_SRC_RE = re.compile(r"""(\bsrc=["'])(img/[^"'\s]+)(["'])""")
 _MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -96,11 +97,36 @@ class Batch:
 def inline_fonts(css: str, base: Path) -> str:
     """Replace `url("fonts/…")` in CSS by data URIs of the font files next to it (offline, any folder)."""
 
+    folder = base.resolve()
+
     def inline(match: re.Match[str]) -> str:
-        data = base64.b64encode((base / match.group(1)).read_bytes()).decode("ascii")
+        path = (folder / match.group(1)).resolve()
+        if not path.is_relative_to(folder):
+            raise BundleError(f"{base.name}/: la fuente {match.group(1)} está fuera de la carpeta del tema; "
+                              "copia el archivo a themes/fonts/")
+        try:
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+        except OSError as err:
+            raise BundleError(f"{base.name}/{match.group(1)}: no se puede leer la fuente ({err.strerror}); "
+                              "restaura el archivo o corrige url(…) en la hoja de estilo") from err
         return f'url("data:font/woff2;base64,{data}")'
 
     return _FONT_URL_RE.sub(inline, css)
+
+
+def page_css(root: Path) -> str:
+    """The stylesheet of every HTML page we write (landing, rehearsal, script), fonts embedded.
+
+    Raises:
+        BundleError: themes/landing.css is missing or unreadable, or a font it names is.
+    """
+    path = root / "themes" / "landing.css"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        why = err.strerror if isinstance(err, OSError) else "no es UTF-8"
+        raise BundleError(f"themes/landing.css: no se pudo leer ({why}); restaura el archivo") from err
+    return inline_fonts(text, path.parent)
 
 
 def prepare_themes(themes_dir: Path, target: Path) -> list[Path]:
@@ -112,7 +138,10 @@ def prepare_themes(themes_dir: Path, target: Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for css in sorted(themes_dir.glob("*.css")):
-        text = css.read_text(encoding="utf-8")
+        try:
+            text = css.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise BundleError(f"themes/{css.name}: no se puede leer como texto UTF-8 ({err}); restaura el archivo") from err
         if "@theme" not in text:
             continue  # e.g. the landing page's stylesheet: not a Marp theme
         out = target / css.name
@@ -218,6 +247,10 @@ class Conversion:
                 errors.append(BrowserNotFoundError(
                     f"marp-cli no pudo abrir el navegador {self.browser} para generar {batch.fmt.name.upper()}; "
                     "instala Chromium con `sudo apt-get install -y chromium` o indica otro en CHROME_PATH"))
+            elif any(_LOCAL_FILE_WARNING in problem for problem in problems):
+                errors.append(MarpError.from_process(cmd, done, (
+                    f"una diapositiva intenta leer archivos de esta computadora al generar {batch.fmt.name.upper()} "
+                    "(marp-cli lo bloquea: no se publica nada); `marp-build check` dice en qué plantilla y línea")))
             elif process.returncode != 0 or problems or missing:
                 why = f"marp-cli falló al generar {batch.fmt.name.upper()}"
                 if problems:

@@ -137,7 +137,7 @@ def _xml(text: str) -> str:
 def render_script(course: Course, item: RenderedDeck, wpm: int = DEFAULT_WPM) -> str:
     """The instructor's script of one deck (dist/instructor/<id>-guion.html): every slide's notes, in order,
     grouped by block with the time it must end. Readable on screen and printable, unlike PDF annotations."""
-    from marp_build.marp import inline_fonts
+    from marp_build.marp import page_css
     from marp_build.render import make_environment
 
     subsections = {sub["id"]: sub for section in course.data["secciones"] for sub in section["subsecciones"]}
@@ -158,8 +158,7 @@ def render_script(course: Course, item: RenderedDeck, wpm: int = DEFAULT_WPM) ->
         previous = slide.block
     env = make_environment(course.root)
     env.autoescape = True
-    landing_css = course.root / "themes" / "landing.css"
-    css = inline_fonts(landing_css.read_text(encoding="utf-8"), landing_css.parent)
+    css = page_css(course.root)
     presentation = {"titulo": item.deck.title, "id": item.deck.id}
     return env.get_template("partials/guion.html.j2").render(
         curso=course.data, presentacion=presentation, diapositivas=slides, css=css
@@ -172,10 +171,9 @@ def render_report(course: Course, plan: Rehearsal) -> str:
 
     env = make_environment(course.root)
     env.autoescape = True
-    from marp_build.marp import inline_fonts
+    from marp_build.marp import page_css
 
-    landing_css = course.root / "themes" / "landing.css"
-    css = inline_fonts(landing_css.read_text(encoding="utf-8"), landing_css.parent)
+    css = page_css(course.root)
     return env.get_template("partials/ensayo.html.j2").render(
         curso=course.data, plan=plan, grafico=bar_chart_svg(plan), css=css
     )
