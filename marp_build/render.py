@@ -22,8 +22,10 @@ from typing import Any
 import jinja2
 from jinja2.ext import Extension
 
+from marp_build import facts
 from marp_build.errors import MarpBuildError, TemplateError
 from marp_build.model import Course, Deck
+from marp_build.text import as_text, escape_text, note_text
 
 __all__ = ["RenderedDeck", "Slide", "render_decks", "render_deck", "make_environment", "template_error", "DATA_DIR"]
 
@@ -52,6 +54,7 @@ class Slide:
     notes: str  # speaker notes (HTML comments that are not directives)
     minutes: float = 0.0  # time reserved for participation/exercise on this slide
     classes: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()  # facts cited on the slide, as `clave@template:line` (see marp_build.facts)
 
 
 @dataclass
@@ -84,34 +87,6 @@ def _whole_number(helper: str, name: str, value: object) -> None:
     """Helpers take line numbers; a string or a float from a template is a mistake worth naming."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise TemplateError(f"{helper}(): '{name}' debe ser un número entero desde 1, sin comillas (no {value!r})")
-
-
-# Characters that HTML or Markdown would read as markup, written as numeric character references: the
-# rendered slide shows the same text, but a title such as `<iframe src=…>`, `![x](file:///…)` or `---`
-# stays text. Line breaks become spaces so a value can never start a new slide or directive.
-_TEXT_ESCAPES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_[]!#|~$"}
-_TEXT_ESCAPES.update({"\r\n": " ", "\n": " ", "\r": " "})
-_TEXT_RE = re.compile("\r\n|" + "|".join(re.escape(ch) for ch in _TEXT_ESCAPES if ch != "\r\n"))
-_LINE_START = "-+=0123456789"  # would start a list, a rule or a slide separator where a value opens a line
-
-
-def escape_text(value: str) -> str:
-    """A course.yaml string as inert Markdown/HTML text (see `_TEXT_ESCAPES`)."""
-    text = _TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group(0)], value.strip())
-    if text[:1] and text[0] in _LINE_START:
-        text = f"&#{ord(text[0])};{text[1:]}"
-    return text
-
-
-def as_text(value: Any) -> Any:
-    """A copy of course data with every string escaped by `escape_text` (keys and numbers unchanged)."""
-    if isinstance(value, str):
-        return escape_text(value)
-    if isinstance(value, dict):
-        return {key: as_text(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [as_text(item) for item in value]
-    return value
 
 
 def _mark(kind: str, value: object) -> str:
@@ -241,6 +216,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         qr_svg=helpers.qr_svg,
         marca=_mark,
     )
+    facts.register(env, root)  # hecho(), fuente(), fuentes_citadas() from hechos/*.yaml
     env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
     # For directives Marp shows as plain text (title, description, author): the real characters, no entities.
     env.filters["texto"] = lambda value: html.unescape(str(value))
@@ -333,18 +309,13 @@ def _comments_on_their_own(text: str) -> str:
     return "\n".join(out)
 
 
-def _note_text(text: str) -> str:
-    """Text safe inside an HTML comment: nothing in it may close the comment early."""
-    return re.sub(r"--!?>", "-- >", text)
-
-
 def _plain_note(match: re.Match[str]) -> str:
     """Speaker notes are plain text (Marp shows them as such): course text arrives escaped, so decode it
     here, keeping the comment closed where the decoded text says `-->`."""
     inner = match.group(1)
     if _is_directive(inner):
         return match.group(0)
-    return f"<!--{_note_text(html.unescape(inner))}-->"
+    return f"<!--{note_text(html.unescape(inner))}-->"
 
 
 def _separator_lines(lines: list[str]) -> Iterator[int]:
@@ -357,7 +328,7 @@ def _separator_lines(lines: list[str]) -> Iterator[int]:
             yield index
 
 
-def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slide]]:
+def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | None = None) -> tuple[str, list[Slide]]:
     """Split rendered Markdown into slides, read and strip the marks, add block/clock notes.
 
     Returns the clean Markdown (front matter + slides joined by `---`) and the slide records.
@@ -389,13 +360,18 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
                 # Report the slide's first written line, not the `---` above it.
                 line = next((n for n in range(line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), line)
         minutes = 0.0
+        cited = []
         for kind, marked in _MARK_RE.findall(raw):
             value = html.unescape(marked)  # marks may carry course.yaml values, which arrive escaped
             if kind == "bloque":
                 block = value or None
             elif kind == "minutos":
                 minutes += float(value)
+            elif kind == "hecho":
+                cited.append(value)
         body = _COMMENT_RE.sub(_plain_note, _comments_on_their_own(_MARK_RE.sub("", raw).strip("\n")))
+        if cited and book is not None:  # one source line per cited fact, in the notes (not on the slide)
+            body = f"{body}\n\n{facts.slide_notes(cited, book)}".strip("\n")
         comments = [c for c in _COMMENT_RE.findall(body) if not _is_directive(c)]
         notes = "\n\n".join(c.strip() for c in comments)
         classes = tuple(
@@ -409,9 +385,9 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
         if block and block in subsections and deck.kind == "presentacion":
             sub = subsections[block]
             # Shown first in the presenter view: where we are and when this block must end.
-            body = f"<!-- ⏱ {_note_text(sub['id'])} {_note_text(sub['titulo'])} · termina a las {sub['hora_fin']} -->\n\n{body}"
+            body = f"<!-- ⏱ {note_text(sub['id'])} {note_text(sub['titulo'])} · termina a las {sub['hora_fin']} -->\n\n{body}"
         chunks.append(body.strip("\n"))
-        slides.append(Slide(number, title, source, line, block, notes, minutes, classes))
+        slides.append(Slide(number, title, source, line, block, notes, minutes, classes, tuple(cited)))
     markdown = front.rstrip("\n") + "\n\n" + "\n\n---\n\n".join(chunks) + "\n"
     return markdown, slides
 
@@ -440,7 +416,8 @@ def render_deck(env: jinja2.Environment, course: Course, deck: Deck) -> Rendered
         raise template_error(course.root, deck.template, err) from None
     except Exception as err:  # noqa: BLE001 - any failure inside a template is the template's, named by file:line
         raise template_error(course.root, deck.template, err) from err
-    markdown, slides = _split_slides(text, deck, course)
+    text = facts.expand_sources(text, env, deck, course.data)
+    markdown, slides = _split_slides(text, deck, course, facts.book_of(env))
     return RenderedDeck(deck=deck, markdown=markdown, slides=slides)
 
 

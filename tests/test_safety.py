@@ -235,9 +235,9 @@ def test_a_missing_landing_stylesheet_and_a_missing_font_are_named(make_course):
 @pytest.mark.parametrize(("args", "message"), [
     (["serve", "--puerto", "99999"], "--puerto 99999: el puerto debe ser un número de 1 a 65535"),
     (["serve", "--puerto", "abc"], "error: valor no válido para --puerto / --port: debe ser un número entero"),
-    (["rehearse", "--ppm", "0"], "--ppm 0: las palabras por minuto deben estar entre 50 y 400"),
-    (["rehearse", "--ppm", "-150"], "--ppm -150: las palabras por minuto deben estar entre 50 y 400"),
-    (["check", "--ppm", "0"], "--ppm 0: las palabras por minuto deben estar entre 50 y 400"),
+    (["rehearse", "--ppm", "0"], "--ppm 0: las palabras por minuto deben ser un número mayor que 0"),
+    (["rehearse", "--ppm", "-150"], "--ppm -150: las palabras por minuto deben ser un número mayor que 0"),
+    (["check", "--ppm", "0"], "--ppm 0: las palabras por minuto deben ser un número mayor que 0"),
     (["nada"], "error: no existe el comando 'nada'; la lista está en --help"),
     (["build", "--xx"], "error: no existe la opción --xx"),
     (["build", "-f", "docx"], "formato desconocido: docx; usa html, pdf, notas, pptx"),
