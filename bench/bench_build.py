@@ -36,7 +36,7 @@ FORMATS_MEASURED = ("html", "pdf")
 def copy_course(dest: Path) -> Path:
     dest.mkdir(parents=True)
     shutil.copy2(REPO / "course.yaml", dest / "course.yaml")
-    for folder in ("decks", "partials", "themes", "data_templates"):
+    for folder in ("decks", "partials", "themes", "data_templates", "hechos"):
         shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (dest / "node_modules").symlink_to(REPO / "node_modules")
     return dest

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from marp_build import bundle, facts
+from marp_build import bundle, facts, quick
 from marp_build.doctor import marp_version
 from marp_build.errors import BrowserNotFoundError, TemplateError, UnsafeOutputError, UnsafeSourceError, UsageError
 from marp_build.load import load_course
@@ -28,6 +28,10 @@ from marp_build.model import Course, Deck, build_course
 from marp_build.render import DATA_DIR, RenderedDeck, render_decks
 from marp_build.rehearse import rehearse, render_report, render_script
 from marp_build.schema import validate
+from marp_build.quick import MANIFEST
+from marp_build.quick import file_stamps as _file_stamps
+from marp_build.quick import intact as _intact
+from marp_build.quick import read_json as _read_json
 from marp_build.sources import outside_links
 
 __all__ = ["BuildResult", "Progress", "build", "load", "DEFAULT_FORMATS", "output_name"]
@@ -121,7 +125,7 @@ def build(
     if unknown:
         raise UsageError(f"formato desconocido: {', '.join(unknown)}; usa {', '.join(FORMATS)}")
     check_output_folder(root, dist)
-    cache = Path(os.environ.get("MARP_BUILD_CACHE") or root / ".cache" / "marp-build")
+    cache = quick.cache_folder(root)
     with project_lock(cache, say):
         _remove_leftovers(dist)
         return _build(root, dist, cache, formats, only, force, say, progress, started)
@@ -132,11 +136,17 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
     """`build` once the output folder is known to be safe and the project lock is held."""
 
     # 0. Nothing changed since the last complete build? Then start nothing (no rendering, no Node).
+    if not force and not only and quick.up_to_date(root, dist, cache, formats):  # from stamps, nothing read
+        say("nada cambió: dist/ ya está al día")
+        return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
     manifest_path = dist / MANIFEST
     previous = _read_json(manifest_path)
-    inputs = _inputs_digest(root, formats)
+    state = quick.inputs_state(root, formats)  # every input stamped, then hashed, before anything reads it
+    # A build of some decks only (--solo) may leave others out: the next full build must not take it as done.
+    inputs = state.digest if not only else f"{state.digest}:solo:{','.join(sorted(only))}"
     if (not force and not only and isinstance(previous, dict) and previous.get("entradas") == inputs
             and _intact(cache, root, dist)):
+        quick.write_inputs(cache, root, dist, state)
         say("nada cambió: dist/ ya está al día")
         return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
 
@@ -230,6 +240,7 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
         manifest_path_new.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         _swap(staging, dist)
         _write_stamps(cache, root, dist, stamps)
+        quick.write_inputs(cache, root, dist, None if selected else state)
         finished = True
     finally:
         if not finished:
@@ -488,80 +499,10 @@ def _prune(outputs: Path, keep: set[str], formats: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _inputs_digest(root: Path, formats: list[str]) -> str:
-    """One hash over every file a build reads, the code that reads them and the tools it runs.
-
-    It lets a rebuild with nothing changed stop before rendering; any doubt falls through to the full build,
-    which compares the rendered outputs themselves.
-    """
-    sources = [root / "course.yaml"]
-    for folder in ("decks", "partials", "themes", DATA_DIR, facts.FACTS_DIR):
-        if (root / folder).is_dir():
-            sources += [p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    package = Path(__file__).parent
-    code = [p for p in package.rglob("*") if p.suffix in (".py", ".json") and "__pycache__" not in p.parts]
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "") or str(_git_head(root))
-    return _digest(
-        _tree_digest([p for p in sources if p.exists()], root),
-        _tree_digest(code, package),
-        marp_version(root), " ".join(formats), epoch,
-    )
-
-
-def _git_head(root: Path) -> str:
-    """The current commit (PDF dates follow it), read from .git without starting git."""
-    head = root / ".git" / "HEAD"
-    try:
-        ref = head.read_text(encoding="utf-8").strip()
-        if ref.startswith("ref: "):
-            target = root / ".git" / ref[5:]
-            if target.is_file():
-                return target.read_text(encoding="utf-8").strip()
-            packed = (root / ".git" / "packed-refs").read_text(encoding="utf-8")
-            return next((line.split()[0] for line in packed.splitlines() if line.endswith(ref[5:])), ref)
-        return ref
-    except OSError:
-        return ""
-
-
-def _read_json(path: Path) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _file_stamps(folder: Path) -> dict[str, list[int]]:
-    """Size and modification time of every file a build wrote, to notice later edits or deletions."""
-    stamps = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            info = path.stat()
-            stamps[path.relative_to(folder).as_posix()] = [info.st_size, info.st_mtime_ns]
-    return stamps
-
-
-def _stamps_path(cache: Path, root: Path, dist: Path) -> Path:
-    # Kept in the cache, not in dist/: modification times would make two builds' dist/ differ.
-    where = dist.relative_to(root).as_posix() if dist.is_relative_to(root) else str(dist)
-    return cache / "sellos" / f"{hashlib.sha256(where.encode()).hexdigest()[:16]}.json"
-
-
 def _write_stamps(cache: Path, root: Path, dist: Path, stamps: dict[str, list[int]]) -> None:
-    path = _stamps_path(cache, root, dist)
+    path = quick.stamps_path(cache, root, dist)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(stamps, sort_keys=True), encoding="utf-8")
-
-
-def _intact(cache: Path, root: Path, dist: Path) -> bool:
-    """dist/ is exactly what the last build left there: no file edited, deleted or added since."""
-    expected = _read_json(_stamps_path(cache, root, dist))
-    try:
-        stamps = _file_stamps(dist)
-    except OSError:
-        return False
-    stamps.pop(MANIFEST, None)
-    return isinstance(expected, dict) and stamps == expected
 
 
 def _same_manifest(previous: object, manifest: dict) -> bool:
@@ -584,7 +525,6 @@ def _foreign_files(dist: Path) -> list[str]:
 
 # Folder safety ---------------------------------------------------------------------------------------
 
-MANIFEST = ".marp-build.json"  # written last into every dist/ a build makes: it marks the folder as ours
 _OURS = ".marp-build-temporal"  # marks a staging folder while it is being filled
 _STAGING = "-nuevo-"
 _PREVIOUS = "-anterior-"

@@ -194,10 +194,38 @@ class _Helpers:
         )
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the whole process: a build makes several environments (decks,
+    pages, reports) and would otherwise compile the same partials in each. Jinja checks every entry
+    against a hash of the template's source; the key adds the settings that change the compiled code."""
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple, tuple[str, object]] = {}
+
+    @staticmethod
+    def _key(bucket: jinja2.bccache.Bucket) -> tuple:
+        env = bucket.environment
+        return (bucket.key, env.autoescape, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+                tuple(sorted(env.extensions)), type(env.undefined).__name__ if not isinstance(env.undefined, type)
+                else env.undefined.__name__)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self.codes.get(self._key(bucket))
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]  # type: ignore[assignment]
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[self._key(bucket)] = (bucket.checksum, bucket.code)
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(root: Path) -> jinja2.Environment:
     """The Jinja environment every deck and guide is rendered with (templates named from the root)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root)),
+        bytecode_cache=_COMPILED,
         undefined=jinja2.StrictUndefined,  # a typo in a variable name is an error, never an empty string
         keep_trailing_newline=True,
         trim_blocks=True,
