@@ -21,6 +21,7 @@ from pathlib import Path
 
 from marp_build import bundle, facts, quick
 from marp_build.doctor import marp_version
+from marp_build.livemarp import LiveMarp
 from marp_build.errors import BrowserNotFoundError, TemplateError, UnsafeOutputError, UnsafeSourceError, UsageError
 from marp_build.load import load_course
 from marp_build.marp import FORMATS, Batch, Format, prepare_themes, stage_inputs, start_batches
@@ -108,8 +109,12 @@ def build(
     force: bool = False,
     report: Reporter | None = None,
     progress: Progress | None = None,
+    converter: LiveMarp | None = None,
 ) -> BuildResult:
     """Build the whole course into `dist/`.
+
+    `converter`: a running marp-cli (`serve` keeps one); without it the build starts its own once it knows
+    something changed, and ends it.
 
     Raises:
         CourseFileError, SchemaError, TemplateError: problems in the sources (nothing is written).
@@ -128,11 +133,11 @@ def build(
     cache = quick.cache_folder(root)
     with project_lock(cache, say):
         _remove_leftovers(dist)
-        return _build(root, dist, cache, formats, only, force, say, progress, started)
+        return _build(root, dist, cache, formats, only, force, say, progress, started, converter)
 
 
 def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterable[str] | None, force: bool,
-           say: Reporter, progress: Progress | None, started: float) -> BuildResult:
+           say: Reporter, progress: Progress | None, started: float, converter: LiveMarp | None) -> BuildResult:
     """`build` once the output folder is known to be safe and the project lock is held."""
 
     # 0. Nothing changed since the last complete build? Then start nothing (no rendering, no Node).
@@ -149,6 +154,25 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
         quick.write_inputs(cache, root, dist, state)
         say("nada cambió: dist/ ya está al día")
         return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
+
+    # Something changed: start Node and marp-cli now, so they load while Python renders.
+    own = LiveMarp.start(root) if converter is None else None
+    finished = False
+    try:
+        result = _build_changed(root, dist, cache, formats, only, force, say, progress, started, previous,
+                                manifest_path, state, inputs, converter or own, own is not None)
+        finished = True
+        return result
+    finally:
+        if own is not None:
+            own.close() if finished else own.terminate()
+
+
+def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterable[str] | None,
+                   force: bool, say: Reporter, progress: Progress | None, started: float, previous: object,
+                   manifest_path: Path, state: quick.InputState, inputs: str,
+                   converter: LiveMarp | None, owned: bool) -> BuildResult:
+    """`_build` once it knows that something changed: render, convert, assemble, publish."""
 
     # 1. Gather: everything that can fail on the user's sources fails here, before any file is written.
     links = outside_links(root)
@@ -203,14 +227,14 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
     on_done = lambda batch, seconds: progress.converted(batch.fmt.name, seconds)  # noqa: E731
     no_browser: BrowserNotFoundError | None = None
     try:
-        conversion = start_batches(root, batches, themes, cache, on_done)
+        conversion = start_batches(root, batches, themes, cache, on_done, converter=converter)
     except BrowserNotFoundError as err:
         # HTML needs no browser: publish it so the instructor can still present, then report the PDFs.
         batches = [b for b in batches if not b.fmt.needs_browser]
         if not batches:
             raise
         no_browser = err
-        conversion = start_batches(root, batches, themes, cache, on_done)
+        conversion = start_batches(root, batches, themes, cache, on_done, converter=converter)
 
     # 4. While marp-cli works, assemble the rest of the new dist/ next to the old one; swap at the end.
     staging = dist.parent / f".{dist.name}{_STAGING}{os.getpid()}"
@@ -223,6 +247,8 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
         info = _stage_static(course, rendered, staging, catalog, extra_files)
         try:
             conversion.wait()
+            if owned and converter is not None:
+                converter.close(wait=None)  # Node closes its browser while we assemble dist/
         except BrowserNotFoundError as err:  # marp-cli could not open the browser it was given
             batches = [b for b in batches if not b.fmt.needs_browser]
             if not batches:

@@ -22,7 +22,7 @@ from pathlib import Path
 from marp_build.doctor import find_browser, find_marp
 from marp_build.errors import BrowserNotFoundError, BundleError, MarpBuildError, MarpError
 
-__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "run_batches", "marp_command", "stage_inputs"]
+__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "run_batches", "marp_command", "stage_inputs", "write_config"]
 
 
 @dataclass(frozen=True)
@@ -264,16 +264,45 @@ class Conversion:
             raise MarpError("\n\n".join(str(e) for e in errors))
 
 
+class _LiveRun:
+    """A batch sent to a running converter (`livemarp.LiveMarp`), seen as the process it replaces."""
+
+    def __init__(self, converter, future):
+        self.converter = converter
+        self.future = future
+        self.pid = converter.pid
+        self.returncode: int | None = None
+
+    def communicate(self) -> tuple[str, str]:
+        code, output = self.future.result()
+        self.returncode = code
+        return "", output
+
+    def poll(self) -> int | None:
+        return self.returncode if self.future.done() else None
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        return self.converter.process.wait(timeout=timeout)
+
+    def terminate(self) -> None:
+        self.converter.terminate()
+
+    kill = terminate
+
+
 def start_batches(
     root: Path,
     batches: Sequence[Batch],
     themes: Sequence[Path],
     workdir: Path,
     on_done: Callable[[Batch, float], None] | None = None,
+    converter=None,
 ) -> Conversion:
     """Start one marp-cli process per batch, all at the same time; `wait()` on the result.
 
-    `on_done(batch, seconds)` is called as each process ends (for progress displays).
+    With `converter` (a running `livemarp.LiveMarp`) the batches go to it instead of new processes: the
+    same arguments, run by the same marp-cli code, without starting Node again.
+    `on_done(batch, seconds)` is called as each batch ends (for progress displays).
 
     Raises:
         MarpNotFoundError: marp-cli is not installed.
@@ -283,8 +312,7 @@ def start_batches(
         return Conversion([], None, on_done)
     marp = find_marp(root)
     browser = find_browser() if any(b.fmt.needs_browser for b in batches) else None
-    config = workdir / "marp.config.json"
-    config.write_text(json.dumps(_MARP_CONFIG), encoding="utf-8")
+    config = write_config(workdir)
     env = dict(os.environ)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         env["CHROME_NO_SANDBOX"] = "1"  # Chromium refuses to start as root with its sandbox on
@@ -292,6 +320,9 @@ def start_batches(
     for batch in batches:
         batch.output_dir.mkdir(parents=True, exist_ok=True)
         cmd = marp_command(marp, batch, themes, config, browser)
+        if converter is not None and converter.alive():
+            running.append((batch, cmd, _LiveRun(converter, converter.run(cmd[1:]))))
+            continue
         process = subprocess.Popen(
             cmd, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, encoding="utf-8", errors="replace",
@@ -299,6 +330,22 @@ def start_batches(
         )
         running.append((batch, cmd, process))
     return Conversion(running, browser, on_done)
+
+
+def write_config(workdir: Path) -> Path:
+    """marp-cli's configuration file (HTML allowlist, no emoji images), written only when it changes."""
+    config = workdir / "marp.config.json"
+    text = json.dumps(_MARP_CONFIG)
+    try:
+        if config.read_text(encoding="utf-8") == text:
+            return config
+    except OSError:
+        pass
+    workdir.mkdir(parents=True, exist_ok=True)
+    temporary = workdir / f"marp.config.json.{os.getpid()}.tmp"
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, config)  # never half-written for a conversion reading it at the same time
+    return config
 
 
 def run_batches(

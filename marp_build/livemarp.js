@@ -1,0 +1,153 @@
+'use strict'
+/*
+ * marp-cli kept running: one Node process that runs marp-cli's own command-line code for many conversions.
+ *
+ * Starting Node and loading marp-cli costs more than converting a deck, so `marp-build serve` and `build`
+ * start this once and send it the same argument lists they would give the `marp` command (see
+ * marp_build/livemarp.py). Each request runs marp-cli's `marpCli()` — the function its `marp` binary calls —
+ * so the files written are the ones the command writes. Requests run concurrently; what marp-cli prints
+ * during one request is collected for that request alone.
+ *
+ * The processes' conversions share one browser: marp-cli launches Chromium through puppeteer-core for
+ * every PDF request and closes it at the end, and here `launch` returns the browser already running
+ * instead (closed when this process ends).
+ *
+ * Protocol, one JSON object per line. In (stdin): {"id": 1, "argv": [...]} runs marp-cli; {"id": 0,
+ * "cmd": "exit"} (or the end of stdin) closes the browser and ends the process. Out (stdout, each line
+ * prefixed with "@@livemarp "): {"ready": true} once marp-cli is loaded, then {"id": 1, "code": 0,
+ * "output": "..."} per request, in the order they finish.
+ *
+ * Usage: node livemarp.js <folder of @marp-team/marp-cli>
+ */
+
+const path = require('node:path')
+const readline = require('node:readline')
+const { AsyncLocalStorage } = require('node:async_hooks')
+
+const PREFIX = '@@livemarp '
+const cliDir = path.resolve(process.argv[2] || '')
+const captured = new AsyncLocalStorage()
+
+// What marp-cli prints (console.* and direct writes) goes to the request that is running it; anything
+// printed outside a request goes to stderr, which marp-build reads only when this process fails.
+const realStderrWrite = process.stderr.write.bind(process.stderr)
+const route = (fallback) =>
+  function (...args) {
+    const store = captured.getStore()
+    if (store === undefined) return fallback(...args)
+    store.push(args.map((a) => (typeof a === 'string' ? a : require('node:util').inspect(a))).join(' '))
+    return true
+  }
+for (const name of ['log', 'info', 'warn', 'error', 'debug']) {
+  console[name] = route((...args) => realStderrWrite(`${args.join(' ')}\n`))
+}
+const writeThrough = (chunk) => {
+  const store = captured.getStore()
+  if (store === undefined) return null
+  store.push(String(chunk).replace(/\n$/, ''))
+  return true
+}
+const realStdoutWrite = process.stdout.write.bind(process.stdout)
+const send = (message) => realStdoutWrite(`${PREFIX}${JSON.stringify(message)}\n`)
+process.stderr.write = (chunk, ...rest) => writeThrough(chunk) ?? realStderrWrite(chunk, ...rest)
+process.stdout.write = (chunk, ...rest) =>
+  // Only protocol lines reach stdout; marp-cli writing there (it never does with --output) is captured.
+  writeThrough(chunk) ?? (String(chunk).startsWith(PREFIX) ? realStdoutWrite(chunk, ...rest) : realStderrWrite(chunk, ...rest))
+
+// One browser for every conversion of this process.
+const puppeteer = require(require.resolve('puppeteer-core', { paths: [cliDir] }))
+const realLaunch = puppeteer.launch.bind(puppeteer)
+let shared = null // { key, browser: Promise<Browser> }
+
+const launchOnce = (options = {}) => {
+  // The profile folder differs per caller (marp-cli names one per conversion): not part of the identity.
+  const args = (options.args || []).filter((a) => !a.startsWith('--user-data-dir='))
+  const key = JSON.stringify({ ...options, args })
+  if (shared === null || shared.key !== key) {
+    if (shared !== null) closeShared() // a different browser was asked for: start afresh
+    const browser = realLaunch(options)
+    const entry = { key, browser }
+    shared = entry
+    browser.then(
+      (b) => b.once('disconnected', () => {
+        if (shared === entry) shared = null
+      }),
+      () => {
+        if (shared === entry) shared = null
+      }
+    )
+  }
+  return shared.browser.then(
+    (browser) =>
+      new Proxy(browser, {
+        get(target, prop) {
+          // marp-cli closes "its" browser after each conversion: the shared one stays open.
+          if (prop === 'close') return async () => undefined
+          const value = Reflect.get(target, prop, target)
+          return typeof value === 'function' ? value.bind(target) : value
+        },
+      })
+  )
+}
+puppeteer.launch = launchOnce
+
+const closeShared = async () => {
+  const entry = shared
+  shared = null
+  if (entry === null) return
+  try {
+    await (await entry.browser).close()
+  } catch {
+    // already gone
+  }
+}
+
+require(path.join(cliDir, 'lib', 'patch.js')).patch()
+const { marpCli } = require(path.join(cliDir, 'lib', 'marp-cli.js'))
+
+const run = async ({ id, argv }) => {
+  const output = []
+  let code
+  try {
+    // As marp-cli's own binary does, except that stdin is never read (the requests arrive there).
+    code = await captured.run(output, () => marpCli(argv, { stdin: false, throwErrorAlways: false }))
+  } catch (err) {
+    output.push(`[ ERROR ] ${err && err.stack ? err.stack : String(err)}`)
+    code = 1
+  }
+  send({ id, code, output: output.join('\n') })
+}
+
+let ending = false
+const end = async () => {
+  if (ending) return
+  ending = true
+  await Promise.allSettled([...pending])
+  await closeShared()
+  process.exit(0)
+}
+
+const pending = new Set()
+const lines = readline.createInterface({ input: process.stdin })
+lines.on('line', (line) => {
+  if (!line.trim()) return
+  let request
+  try {
+    request = JSON.parse(line)
+  } catch {
+    realStderrWrite(`livemarp: petición ilegible: ${line.slice(0, 200)}\n`)
+    return
+  }
+  if (request.cmd === 'exit') {
+    end()
+    return
+  }
+  const job = run(request).finally(() => pending.delete(job))
+  pending.add(job)
+})
+lines.on('close', end)
+process.on('unhandledRejection', (reason) => {
+  realStderrWrite(`livemarp: ${reason && reason.stack ? reason.stack : String(reason)}\n`)
+})
+
+send({ ready: true })
