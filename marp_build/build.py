@@ -173,6 +173,7 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
                    manifest_path: Path, state: quick.InputState, inputs: str,
                    converter: LiveMarp | None, owned: bool) -> BuildResult:
     """`_build` once it knows that something changed: render, convert, assemble, publish."""
+    since = time.time()  # cache entries written after this (by `serve`'s preview) are never pruned here
 
     # 1. Gather: everything that can fail on the user's sources fails here, before any file is written.
     links = outside_links(root)
@@ -276,7 +277,8 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
     if no_browser is not None:
         msg = f"dist/ tiene las presentaciones en HTML, pero no los PDF: {no_browser}"
         raise BrowserNotFoundError(msg)
-    _prune(outputs, {p.name for _, f, k in jobs for p in outputs.glob(f"{k}.{f.name}*")}, {f.name for _, f, _ in jobs})
+    _prune(outputs, {p.name for _, f, k in jobs for p in outputs.glob(f"{k}.{f.name}*")}, {f.name for _, f, _ in jobs},
+           since)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -514,14 +516,20 @@ def _cached(outputs: Path, key: str, fmt: Format) -> Path:
     return outputs / f"{key}.{fmt.name}{fmt.suffix}"
 
 
-def _prune(outputs: Path, keep: set[str], formats: set[str]) -> None:
+def _prune(outputs: Path, keep: set[str], formats: set[str], since: float = float("inf")) -> None:
     """Drop cached conversions of the formats just built that no current deck uses.
 
-    Without it the cache grows with every edit; formats not built this time keep their entries.
+    Without it the cache grows with every edit; formats not built this time keep their entries, and so do
+    entries written after `since` (the build started): `serve` converts newer edits while a build runs.
     """
     for path in outputs.iterdir():
         fmt = path.name.split(".")[1] if path.name.count(".") >= 2 else ""
         if fmt in formats and path.name not in keep:
+            try:
+                if path.stat().st_mtime >= since:
+                    continue
+            except OSError:
+                continue
             path.unlink(missing_ok=True)
 
 
