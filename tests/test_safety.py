@@ -374,3 +374,43 @@ def test_messages_keep_shortcodes_count_in_spanish_and_say_aviso(make_course):
     done = run_cli("check", "--raiz", str(root), "--sin-navegador")
     assert ": aviso: [sin-notas]" in done.stdout and ": warning:" not in done.stdout
     assert done.stdout.splitlines()[-1].endswith("0 errores, 1 aviso")
+
+
+# Arbitrary text in course.yaml ---------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402 - kept next to the one test that uses it
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029"), min_size=1,
+                max_size=40)
+_FIELDS = ('titulo: "Curso mínimo de prueba"', 'subtitulo: "Escenario para las pruebas"',
+           'instructor: "Equipo de pruebas"', 'titulo: "Tokens"', 'modalidad: "Presencial"')
+
+
+@pytest.mark.e2e
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(st.tuples(_TEXT, st.sampled_from(["<x-prueba>", "-->", "\n---\n", "{{ curso }}", "", "![a](b)"])),
+                       min_size=len(_FIELDS), max_size=len(_FIELDS)))
+def test_arbitrary_course_text_never_crashes_and_never_becomes_markup(make_course, values):
+    from marp_build.check import run_check
+
+    root = make_course()
+    course = root / "course.yaml"
+    text = course.read_text(encoding="utf-8")
+    for field, (value, attack) in zip(_FIELDS, values):
+        key = field.split(":")[0]
+        text = text.replace(field, f"{key}: {json.dumps(value + attack, ensure_ascii=False)}", 1)
+    course.write_text(text, encoding="utf-8")
+    try:
+        build(root, formats=["html"])
+    except Exception as err:  # noqa: BLE001 - only the user-facing error class is acceptable
+        from marp_build.errors import MarpBuildError
+
+        assert isinstance(err, MarpBuildError), repr(err)
+        assert "Traceback" not in str(err)
+    else:
+        for page in (root / "dist").rglob("*.html"):
+            html = page.read_text(encoding="utf-8")
+            assert "<x-prueba" not in html, page.name
+    report = run_check(root, browser=False)  # never raises: every problem is a finding
+    assert all(f.file and f.message for f in report.findings)
