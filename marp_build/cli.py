@@ -298,6 +298,10 @@ def _check_wpm(wpm: int) -> None:
 
 def main() -> int:
     """Entry point of the `marp-build` script: the command line's one error boundary (see `run_app`)."""
+    import signal
+
+    # A terminated build stops like an interrupted one: marp-cli and its browser are stopped, dist/ untouched.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     code = run_app(app, "marp-build")
     raise SystemExit(code)
 

@@ -414,3 +414,35 @@ def test_arbitrary_course_text_never_crashes_and_never_becomes_markup(make_cours
             assert "<x-prueba" not in html, page.name
     report = run_check(root, browser=False)  # never raises: every problem is a finding
     assert all(f.file and f.message for f in report.findings)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
+def test_an_interrupted_build_stops_marp_and_its_browser_and_keeps_dist(make_course, how):
+    import signal
+
+    root = make_course()
+    build(root, formats=["html"])
+    before = {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
+    cache = str(root / ".cache")
+    process = subprocess.Popen([sys.executable, "-m", "marp_build.cli", "build", "--raiz", str(root), "--forzar"],
+                               env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+
+    def ours() -> list[str]:
+        found = subprocess.run(["pgrep", "-af", cache], capture_output=True, text=True, check=False).stdout
+        return [line for line in found.splitlines() if "marp_build.cli" not in line and "pgrep" not in line]
+
+    deadline = time.monotonic() + 60
+    while not ours() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ours(), "marp-cli never started"
+    process.send_signal(getattr(signal, how))
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0 and "Traceback" not in stderr
+    deadline = time.monotonic() + 10
+    while ours() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not ours()
+    assert {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()} == before
+    assert not list(root.glob(".dist-*"))
