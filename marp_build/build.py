@@ -21,7 +21,7 @@ from pathlib import Path
 
 from marp_build import bundle, facts
 from marp_build.doctor import marp_version
-from marp_build.errors import BrowserNotFoundError, TemplateError, UnsafeOutputError, UnsafeSourceError, UsageError
+from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UnsafeOutputError, UnsafeSourceError, UsageError
 from marp_build.load import load_course
 from marp_build.marp import FORMATS, Batch, Format, prepare_themes, stage_inputs, start_batches
 from marp_build.model import Course, Deck, build_course
@@ -143,7 +143,7 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
     # 1. Gather: everything that can fail on the user's sources fails here, before any file is written.
     links = outside_links(root)
     if links:
-        raise UnsafeSourceError("\n".join(problem.message for problem in links))
+        raise UnsafeSourceError(*(Issue(p.file, None, p.message, "enlace-simbolico") for p in links))
     course = load(root)
     selected = set(only) if only else None
     if selected:
@@ -301,12 +301,10 @@ def _check_images(root: Path, rendered: list[RenderedDeck]) -> None:
         for ref in dict.fromkeys(_IMAGE_RE.findall(item.markdown)):
             if not (root / "decks" / ref).is_file():
                 line = next((n for n, text in enumerate(template, 1) if ref in text), 1)
-                problems.append(
-                    f"{item.deck.template}:{line}: la imagen {ref} no existe en decks/{IMAGES_DIR}/; "
-                    "revisa el nombre o agrega el archivo"
-                )
+                problems.append(Issue(item.deck.template, line, f"la imagen {ref} no existe en decks/{IMAGES_DIR}/; "
+                                      "revisa el nombre o agrega el archivo", "imagen-falta"))
     if problems:
-        raise TemplateError("\n".join(problems))
+        raise TemplateError(*problems)
 
 
 def _extra_bundle_files(root: Path) -> dict[str, bytes]:

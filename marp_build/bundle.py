@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from marp_build.errors import BundleError, MarpBuildError
+from marp_build.errors import MarpBuildError
 from marp_build.load import load_yaml
 from marp_build.marp import page_css
 from marp_build.model import Course

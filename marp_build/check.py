@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from marp_build import doctor, facts
-from marp_build.errors import BrowserNotFoundError, MarpBuildError, SchemaError
+from marp_build.errors import BrowserNotFoundError, MarpBuildError
 from marp_build.model import Course
 from marp_build.render import DATA_DIR, RenderedDeck, Slide
 from marp_build.marp import HTML_ALLOWLIST
@@ -81,12 +81,9 @@ class CheckReport:
         return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def _from_message(text: str, code: str, level: str = "error") -> Finding:
-    """Turn one `file:line: message` line of a pipeline error into a finding."""
-    match = re.match(r"^([^:\s]+):(\d+)(?::\d+)?: (.*)$", text, re.S)
-    if match:
-        return Finding(match.group(1), int(match.group(2)), level, code, match.group(3))
-    return Finding("course.yaml", 1, level, code, text)
+def _findings(err: MarpBuildError, fallback_file: str = "course.yaml") -> list[Finding]:
+    """The records a pipeline error carries, as findings (no message is read back)."""
+    return [Finding(i.file or fallback_file, i.line or 0, "error", i.code or err.code, i.message) for i in err.issues]
 
 
 def _template_line(root: Path, slide: Slide, needle: str) -> int:
@@ -288,10 +285,8 @@ def _check_data(root: Path) -> list[Finding]:
 
     try:
         catalog = load_catalog(root)
-    except SchemaError as err:
-        return [_from_message(issue, "catalogo") for issue in err.issues]
     except MarpBuildError as err:
-        return [_from_message(str(err), "catalogo")]
+        return [Finding(f.file, f.line, f.level, "catalogo", f.message) for f in _findings(err, f"{DATA_DIR}/catalogo.yaml")]
     catalog_path = f"{DATA_DIR}/catalogo.yaml"
     listed = set()
     spreadsheets = set()  # spreadsheet CSVs are converted to JSONL before use, not validated as classifiers
@@ -446,7 +441,6 @@ def _slide_findings(course: Course, item: RenderedDeck, boxes, blocked: list[str
 def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha: str | None = None) -> CheckReport:
     """Run every check on the course at `root`; never raises for problems in the course, it reports them."""
     from marp_build.build import load
-    from marp_build.errors import TemplateError
     from marp_build.render import render_decks
 
     started = time.perf_counter()
@@ -460,19 +454,15 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
         return report
     try:
         course = load(root)
-    except SchemaError as err:
-        report.findings += [_from_message(issue, "esquema") for issue in err.issues]
-        report.seconds = time.perf_counter() - started
-        return report
     except MarpBuildError as err:
-        report.findings.append(_from_message(str(err), "yaml"))
+        report.findings += _findings(err)
         report.seconds = time.perf_counter() - started
         return report
     report.findings += _check_timing(course)
     try:
         rendered = render_decks(course)
-    except TemplateError as err:
-        report.findings += [_from_message(line, "plantilla") for line in str(err).splitlines()]
+    except MarpBuildError as err:
+        report.findings += _findings(err)
         report.seconds = time.perf_counter() - started
         return report
     report.decks = len(rendered)
@@ -488,7 +478,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
         except BrowserNotFoundError as err:
             report.findings.append(Finding("(entorno)", 0, "error", "entorno", str(err)))
         except MarpBuildError as err:
-            report.findings += [_from_message(line, "conversion") for line in str(err).splitlines()[:1]]
+            report.findings += _findings(err, "(conversión)")[:1]
     report.findings.sort(key=lambda f: (f.level != "error", f.file, f.line, f.code))
     report.seconds = time.perf_counter() - started
     return report

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from marp_build.errors import SchemaError
+from marp_build.errors import Issue, SchemaError
 from marp_build.load import CourseSource
 
 __all__ = ["Course", "Deck", "build_course", "spanish_date"]
@@ -94,7 +94,7 @@ def build_course(source: CourseSource, root: Path) -> Course:
 
     def issue(path: tuple[str | int, ...], what: str) -> None:
         dotted = ".".join(map(str, path))
-        issues.append((source.line_of(path), f"course.yaml:{source.line_of(path)}: {dotted}: {what}"))
+        issues.append((source.line_of(path), Issue("course.yaml", source.line_of(path), f"{dotted}: {what}", "esquema")))
 
     sections = {}
     for i, section in enumerate(data["secciones"]):
@@ -133,7 +133,7 @@ def build_course(source: CourseSource, root: Path) -> Course:
                 )
             )
     if issues:
-        raise SchemaError([text for _, text in sorted(issues)])
+        raise SchemaError([issue for _, issue in sorted(issues, key=lambda pair: pair[0])])
 
     _add_clock_times(data)
     data["fecha_revision"] = spanish_date(data["revisado"])

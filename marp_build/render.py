@@ -23,9 +23,9 @@ import jinja2
 from jinja2.ext import Extension
 
 from marp_build import facts
-from marp_build.errors import MarpBuildError, TemplateError
+from marp_build.errors import Issue, MarpBuildError, TemplateError
 from marp_build.model import Course, Deck
-from marp_build.text import as_text, escape_text, note_text
+from marp_build.text import as_text, note_text
 
 __all__ = ["RenderedDeck", "Slide", "render_decks", "render_deck", "make_environment", "template_error", "DATA_DIR"]
 
@@ -252,19 +252,22 @@ def _spanish_undefined(message: str) -> str:
 
 
 def template_error(root: Path, fallback: str, err: Exception) -> TemplateError:
-    """Turn any Jinja failure into one `file:line: message` in Spanish."""
+    """Turn any Jinja failure into issues at the template's file and line, in Spanish."""
     if isinstance(err, jinja2.TemplateSyntaxError):
         where = _relative(root, err.filename or err.name or fallback)
-        return TemplateError(f"{where}:{err.lineno}: error de sintaxis de plantilla: {err.message}")
-    frame = _template_frame(root, err.__traceback__) or (fallback, 1)
-    where = f"{frame[0]}:{frame[1]}"
+        return TemplateError(Issue(where, err.lineno, f"error de sintaxis de plantilla: {err.message}", "plantilla"))
+    file, line = _template_frame(root, err.__traceback__) or (fallback, 1)
+
+    def at(message: str) -> TemplateError:
+        return TemplateError(Issue(file, line, message, "plantilla"))
+
     if isinstance(err, jinja2.TemplateNotFound):
-        return TemplateError(f"{where}: no existe la plantilla '{err.name}'; revisa el nombre o crea el archivo en partials/")
+        return at(f"no existe la plantilla '{err.name}'; revisa el nombre o crea el archivo en partials/")
     if isinstance(err, jinja2.UndefinedError):
-        return TemplateError(f"{where}: {_spanish_undefined(err.message or str(err))}")
-    if isinstance(err, MarpBuildError):
-        return TemplateError(f"{where}: {err}")
-    return TemplateError(f"{where}: {_spanish_runtime(err)}; revisa la expresión de esa línea")
+        return at(_spanish_undefined(err.message or str(err)))
+    if isinstance(err, MarpBuildError):  # a helper's complaint: placed at the line that called it
+        return TemplateError(*(i if i.file else Issue(file, line, i.message, "plantilla") for i in err.issues))
+    return at(f"{_spanish_runtime(err)}; revisa la expresión de esa línea")
 
 
 _RUNTIME_ERRORS = (
@@ -336,8 +339,8 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
     lines = text.split("\n")
     separators = list(_separator_lines(lines))
     if len(separators) < 2 or any(line.strip() for line in lines[: separators[0]]):
-        msg = f"{deck.template}:1: falta el encabezado de Marp; la plantilla debe extender partials/base.md.j2"
-        raise TemplateError(msg)
+        msg = "falta el encabezado de Marp; la plantilla debe extender partials/base.md.j2"
+        raise TemplateError(Issue(deck.template, 1, msg, "plantilla"))
     front = "\n".join(_MARK_RE.sub("", line) for line in lines[separators[0] : separators[1] + 1])
     bounds = [*separators[1:], len(lines)]
     subsections = {sub["id"]: sub for section in course.data["secciones"] for sub in section["subsecciones"]}

@@ -24,7 +24,7 @@ def test_cross_field_errors(make_course):
     source.data["guias"][0]["plantilla"] = "decks/falta.md.j2"
     with pytest.raises(SchemaError) as err:
         build_course(source, root)
-    assert err.value.issues == [
+    assert [i.format() for i in err.value.issues] == [
         "course.yaml:33: presentaciones.0.secciones.0: la sección '9' no existe (hay: 1)",
         "course.yaml:35: guias.0.id: el id '01-prueba' está repetido; los archivos generados se pisarían",
         "course.yaml:36: guias.0.plantilla: no existe el archivo decks/falta.md.j2; crea la plantilla o corrige la ruta",

@@ -16,7 +16,7 @@ def test_every_violation_is_reported_with_its_line(make_course):
     source = load_course(make_course("schema-error"))
     with pytest.raises(SchemaError) as err:
         validate(source)
-    assert err.value.issues == [
+    assert [i.format() for i in err.value.issues] == [
         "course.yaml:1: titulo: no puede estar vacío",
         "course.yaml:9: inicio: el valor '25:00' no tiene el formato esperado (Hora de inicio HH:MM)",
         "course.yaml:10: (raíz): campo desconocido 'horario'; revisa si está mal escrito (se permiten: "
@@ -30,4 +30,4 @@ def test_every_violation_is_reported_with_its_line(make_course):
 def test_missing_required_field(make_course):
     source = load_course(make_course())
     del source.data["nivel"]
-    assert schema_issues(source, "course", "course.yaml") == ["course.yaml:1: (raíz): falta el campo obligatorio 'nivel'"]
+    assert [i.format() for i in schema_issues(source, "course", "course.yaml")] == ["course.yaml:1: (raíz): falta el campo obligatorio 'nivel'"]
