@@ -294,11 +294,15 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
                 # Report the slide's first written line, not the `---` above it.
                 line = next((n for n in range(line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), line)
         minutes = 0.0
+        pause = None
         for kind, value in _MARK_RE.findall(raw):
             if kind == "bloque":
                 block = value or None
             elif kind == "minutos":
                 minutes += float(value)
+            elif kind == "descanso":  # a break slide: it and what follows belong to no block
+                block = None
+                pause = next((b for b in course.data.get("descansos", []) if b["despues_de"] == value), None)
         body = _comments_on_their_own(_MARK_RE.sub("", raw).strip("\n"))
         comments = [c for c in _COMMENT_RE.findall(body) if not _is_directive(c)]
         notes = "\n\n".join(c.strip() for c in comments)
@@ -314,6 +318,9 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
             sub = subsections[block]
             # Shown first in the presenter view: where we are and when this block must end.
             body = f"<!-- ⏱ {sub['id']} {sub['titulo']} · termina a las {sub['hora_fin']} -->\n\n{body}"
+        elif pause and deck.kind == "presentacion":
+            body = (f"<!-- ⏱ {pause['titulo']} de {pause['minutos']} min · de {pause['hora_inicio']} a "
+                    f"{pause['hora_fin']}: retomen a las {pause['hora_fin']} -->\n\n{body}")
         chunks.append(body.strip("\n"))
         slides.append(Slide(number, title, source, line, block, notes, minutes, classes))
     markdown = front.rstrip("\n") + "\n\n" + "\n\n---\n\n".join(chunks) + "\n"

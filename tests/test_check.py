@@ -69,7 +69,7 @@ def test_remote_resources_are_caught(make_course):
         ("too-long", [
             "course.yaml:6: error: [curso-largo] el curso se estima en 47 min y dura 40; recorta contenido "
             "(ver marp-build rehearse)",
-            "decks/01-prueba.md.j2:9: warning: [bloque-largo] el bloque 1.1 «Tokens» se estima en 44.0 min y tiene "
+            "decks/01-prueba.md.j2:9: warning: [bloque-largo] el bloque 1.1 «Tokens» se estima en 44,0 min y tiene "
             "25; acorta las notas o las actividades (ver marp-build rehearse)",
         ]),
         ("missing-image", ["decks/01-prueba.md.j2:29: error: [imagen-falta] la imagen img/no-existe.svg no existe; "
