@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from marp_build import doctor
+from marp_build import doctor, wordlist
 from marp_build.errors import BrowserNotFoundError, MarpBuildError, SchemaError
 from marp_build.model import Course
 from marp_build.render import DATA_DIR, RenderedDeck, Slide
@@ -473,6 +473,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM) -> Ch
     report.findings += _check_agenda(course, rendered)
     report.findings += _check_links_images_notes(course, rendered)
     report.findings += _check_rehearsal(course, rendered, wpm)
+    report.findings += [Finding(w.file, w.line, w.level, w.code, w.message) for w in wordlist.scan(root, rendered)]
     report.findings += _check_data(root)
     if browser and not any(f.code in ("imagen-falta",) for f in report.findings):
         try:
