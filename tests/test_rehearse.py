@@ -125,7 +125,7 @@ def test_break_slide_clock_and_rehearsal(make_course):
     assert pause.block is None and "divisor" in pause.classes
     assert "<!-- ⏱ Descanso de 5 min · de 10:25 a 10:30: retomen a las 10:30 -->" in item.markdown
     assert "<!-- ⏱ 1.2 Ajuste fino · termina a las 10:45 -->" in item.markdown
-    assert "Volvemos a las **10:30**" in item.markdown
+    assert "## Volvemos a las 10:30" in item.markdown
     plan = rehearse(course, [item], 5)
     assert [len(b.slides) for b in plan.blocks] == [4, 3]  # the break slide counts in no block
     assert plan.break_minutes == 5 and plan.estimate == pytest.approx(16 / 5 + 1 + 3 + 5)
