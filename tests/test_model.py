@@ -186,3 +186,22 @@ def test_published_build_carries_the_qr_code(make_course, monkeypatch):
     deck = next(r for r in render_decks(build_course(load_course(root), root)) if r.deck.kind == "presentacion")
     assert "portada-qr" in deck.markdown and "Código QR: https://equipo.github.io/curso/" in deck.markdown
     assert "Materiales: https://equipo.github.io/curso/" in deck.markdown
+
+
+def test_landing_shows_a_notice_instead_of_a_placeholder_number(make_course, tmp_path):
+    from marp_build.build import load
+    from marp_build.bundle import LandingInfo, render_landing
+
+    root = make_course()
+    course_file = root / "course.yaml"
+    course_file.write_text(course_file.read_text(encoding="utf-8") + '    whatsapp: "+1-555-FINE-TUNE"\n',
+                           encoding="utf-8")
+    html = render_landing(load(root), LandingInfo(), tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "555" not in html
+    assert ("<strong>WhatsApp:</strong> el número todavía no está configurado; mientras tanto, escribe al correo "
+            "de soporte.") in html
+    assert 'href="mailto:soporte@curso-de-prueba.org"' in html
+    course_file.write_text(course_file.read_text(encoding="utf-8").replace("+1-555-FINE-TUNE", "+34 612 345 678"),
+                           encoding="utf-8")
+    html = render_landing(load(root), LandingInfo(), tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<p>WhatsApp: +34 612 345 678</p>" in html and "no está configurado" not in html
