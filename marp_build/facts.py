@@ -436,6 +436,16 @@ class Row:
     due: date
     cites: list[Citation]
 
+    @property
+    def places(self) -> list[tuple[str, str]]:
+        """Citing places grouped by file: [("decks/02-….md.j2", "69, 89, 118")]."""
+        by_file: dict[str, list[str]] = {}
+        for cite in self.cites:
+            lines = by_file.setdefault(cite.file, [])
+            if str(cite.line) not in lines:
+                lines.append(str(cite.line))
+        return [(file, ", ".join(lines)) for file, lines in by_file.items()]
+
 
 def urgency_rows(course: Course, rendered: list[RenderedDeck], fecha: str | date | None = None) -> tuple[date, list[Row]]:
     """Every fact with its state at the class date, most urgent first (expired, due, fine; then by date)."""

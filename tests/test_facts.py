@@ -261,3 +261,13 @@ def test_no_template_keeps_a_hand_written_source_line(path):
     found = [f"{path.relative_to(REPO)}:{n}: {line.strip()[:90]}" for n, line in enumerate(lines, 1)
              if _HAND_SOURCE_RE.search(line) or re.search(r"\bFuentes?:", line)]
     assert found == [], "fuentes escritas a mano; cítalas con hecho()/fuente():\n" + "\n".join(found)
+
+
+def test_real_course_passes_on_its_class_date_and_fails_in_february_2027(real_course):
+    """The registry of the real course: no error for the class date; expired OpenAI facts named in Feb 2027."""
+    now = [f for f in run_check(real_course, browser=False).findings if f.code.startswith("hecho") and f.level == "error"]
+    assert now == []
+    later = [f for f in run_check(real_course, browser=False, fecha="2027-02-15").findings if f.code == "hecho-vencido"]
+    expired = sorted(re.search(r"el hecho '([^']+)'", f.message).group(1) for f in later)
+    assert expired == ["openai.ajuste.hasta_cierre", "openai.modelos.apagado_gpt4"]
+    assert all("decks/02-herramientas.md.j2:" in f.message for f in later)
