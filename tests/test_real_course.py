@@ -21,7 +21,7 @@ def real_built(tmp_path_factory):
     dest = tmp_path_factory.mktemp("real") / "curso"
     dest.mkdir()
     shutil.copy2(REPO / "course.yaml", dest / "course.yaml")
-    for folder in ("decks", "partials", "themes", "data_templates"):
+    for folder in ("decks", "partials", "themes", "data_templates", "hechos"):
         shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__"))
     _link_node_modules(dest)
     result = build(dest)
