@@ -503,6 +503,7 @@ def _inputs_digest(root: Path, formats: list[str]) -> str:
         _tree_digest([p for p in sources if p.exists()], root),
         _tree_digest(code, package),
         marp_version(root), " ".join(formats), epoch,
+        os.environ.get("MARP_BUILD_URL_PUBLICA", ""),  # the published address changes the covers and the page
     )
 
 

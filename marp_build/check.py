@@ -13,12 +13,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from marp_build import doctor, facts
+from marp_build import doctor, facts, wordlist
 from marp_build.errors import BrowserNotFoundError, MarpBuildError
+from marp_build.marp import HTML_ALLOWLIST
 from marp_build.model import Course
 from marp_build.render import DATA_DIR, RenderedDeck, Slide
-from marp_build.marp import HTML_ALLOWLIST
-from marp_build.rehearse import DEFAULT_WPM, rehearse
+from marp_build.rehearse import CUE_TOLERANCE, DEFAULT_WPM, decimal, rehearse
 from marp_build.sources import outside_links
 
 __all__ = ["Finding", "CheckReport", "run_check"]
@@ -116,11 +116,22 @@ def _check_timing(course: Course) -> list[Finding]:
             found.append(Finding("course.yaml", source.line_of(("secciones", i, "minutos")), "error", "minutos",
                                  f"las subsecciones de la sección {section['id']} suman {subs} minutos, pero la "
                                  f"sección dice {section['minutos']}; ajusta los minutos para que coincidan"))
-    if total != course.data["duracion_minutos"]:
+    breaks = sum(b["minutos"] for b in course.data.get("descansos", []))
+    if total + breaks != course.data["duracion_minutos"]:
+        what = f"las secciones suman {total} minutos" + (f" y los descansos {breaks}" if breaks else "")
         found.append(Finding("course.yaml", source.line_of(("duracion_minutos",)), "error", "minutos",
-                             f"las secciones suman {total} minutos, pero duracion_minutos dice "
-                             f"{course.data['duracion_minutos']}; ajusta los minutos para que coincidan"))
+                             f"{what}, pero duracion_minutos dice {course.data['duracion_minutos']}; ajusta los "
+                             "minutos (o los descansos) para que coincidan"))
     return found
+
+
+def _check_contacts(course: Course) -> list[Finding]:
+    """Support contacts that are examples (a 555 number, an example domain) must not reach attendees."""
+    contact = course.data["soporte"]["contacto"]
+    return [Finding("course.yaml", course.source.line_of(("soporte", "contacto", key)), "warning", "contacto",
+                    f"soporte.contacto.{key} «{contact[key]}» {why}: pon el contacto real en course.yaml antes de "
+                    "publicar (mientras tanto la página de descargas muestra un aviso en su lugar)")
+            for key, why in course.data["contactos_de_ejemplo"].items()]
 
 
 def _check_agenda(course: Course, rendered: list[RenderedDeck]) -> list[Finding]:
@@ -262,8 +273,9 @@ def _check_rehearsal(course: Course, rendered: list[RenderedDeck], wpm: int) -> 
     for block in plan.blocks:
         if block.estimate > block.budget * 1.1:
             found.append(Finding(block.source, block.line, "warning", "bloque-largo",
-                                 f"el bloque {block.id} «{block.title}» se estima en {_decimal(block.estimate)} min y tiene "
-                                 f"{block.budget}; acorta las notas o las actividades (ver marp-build rehearse)"))
+                                 f"el bloque {block.id} «{block.title}» se estima en {decimal(block.estimate)} min y "
+                                 f"tiene {block.budget}; acorta las notas o las actividades (ver marp-build rehearse)"))
+        found += _check_cues(block, wpm)
     if plan.estimate > plan.budget:
         found.append(Finding("course.yaml", course.source.line_of(("duracion_minutos",)), "error", "curso-largo",
                              f"el curso se estima en {plan.estimate:.0f} min y dura {plan.budget}; recorta contenido "
@@ -271,8 +283,23 @@ def _check_rehearsal(course: Course, rendered: list[RenderedDeck], wpm: int) -> 
     return found
 
 
-def _decimal(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+def _check_cues(block, wpm: int) -> list[Finding]:
+    """The notes' own cues ("≈2 min") must fit the block and agree with the word-count estimate."""
+    found = []
+    cues, estimate = block.cue_minutes, block.cued_estimate
+    where = f"bloque {block.id} «{block.title}»"
+    if cues > block.budget + 1e-9:
+        found.append(Finding(block.source, block.line, "error", "indicaciones",
+                             f"las indicaciones de tiempo de las notas («≈… min») del {where} suman {decimal(cues)} min "
+                             f"y el bloque tiene {block.budget}; quita o acorta diapositivas, o corrige las indicaciones"))
+    if estimate and abs(cues - estimate) > CUE_TOLERANCE * estimate:
+        slides = ", ".join(f"{s.number} «{s.title or 'sin título'}» (≈{decimal(cue)} / {decimal(est)} min)"
+                           for s, cue, est in block.cue_disagreements()[:6])
+        found.append(Finding(block.source, block.line, "warning", "indicaciones",
+                             f"en el {where} las indicaciones suman {decimal(cues)} min y las notas se estiman en "
+                             f"{decimal(estimate)} min a {wpm} palabras por minuto ({round((cues / estimate - 1) * 100):+d} %); "
+                             f"no coinciden en las diapositivas {slides}: ajusta la indicación o el largo de la nota"))
+    return found
 
 
 def _check_data(root: Path) -> list[Finding]:
@@ -458,7 +485,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
         report.findings += _findings(err)
         report.seconds = time.perf_counter() - started
         return report
-    report.findings += _check_timing(course)
+    report.findings += _check_timing(course) + _check_contacts(course)
     try:
         rendered = render_decks(course)
     except MarpBuildError as err:
@@ -470,6 +497,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
     report.findings += _check_agenda(course, rendered)
     report.findings += _check_links_images_notes(course, rendered)
     report.findings += _check_rehearsal(course, rendered, wpm)
+    report.findings += [Finding(w.file, w.line, w.level, w.code, w.message) for w in wordlist.scan(root, rendered)]
     report.findings += _check_data(root)
     report.findings += facts.check_facts(course, rendered, fecha)  # dated facts against the class date
     if browser and not any(f.code in ("imagen-falta",) for f in report.findings):

