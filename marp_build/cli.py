@@ -254,7 +254,7 @@ def hechos(raiz: RootOption = Path("."), fecha: FechaOption = None) -> None:
 @app.command()
 def serve(
     raiz: RootOption = Path("."),
-    puerto: Annotated[int, typer.Option("--puerto", "--port", metavar="NÚMERO", help="Puerto local, de 1 a 65535 (solo 127.0.0.1).")] = 8000,
+    puerto: Annotated[int, typer.Option("--puerto", "--port", metavar="NÚMERO", help="Puerto local, de 1 a 65 535 (solo 127.0.0.1).")] = 8000,
     formato: Annotated[
         list[str] | None,
         typer.Option("--formato", "--format", "-f", metavar="FORMATO", help="Formatos a regenerar en cada cambio (por defecto html)."),
@@ -264,7 +264,7 @@ def serve(
     from marp_build.serve import LiveServer
 
     if not 1 <= puerto <= 65535:
-        raise UsageError(f"--puerto {puerto}: el puerto debe ser un número de 1 a 65535 (p. ej. 8000)")
+        raise UsageError(f"--puerto {puerto}: el puerto debe ser un número de 1 a 65 535 (p. ej. 8000)")
     def say(message: str) -> None:
         err_console.print(f"· {message}", markup=False)
 

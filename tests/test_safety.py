@@ -233,7 +233,7 @@ def test_a_missing_landing_stylesheet_and_a_missing_font_are_named(make_course):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["serve", "--puerto", "99999"], "--puerto 99999: el puerto debe ser un número de 1 a 65535"),
+    (["serve", "--puerto", "99999"], "--puerto 99999: el puerto debe ser un número de 1 a 65 535"),
     (["serve", "--puerto", "abc"], "error: valor no válido para --puerto / --port: debe ser un número entero"),
     (["rehearse", "--ppm", "0"], "--ppm 0: las palabras por minuto deben ser un número mayor que 0"),
     (["rehearse", "--ppm", "-150"], "--ppm -150: las palabras por minuto deben ser un número mayor que 0"),
@@ -365,7 +365,7 @@ def test_messages_keep_shortcodes_count_in_spanish_and_say_aviso(make_course):
 
     assert [plural(1, "error", "errores"), plural(2, "error", "errores"), plural(0, "aviso", "avisos")] == [
         "1 error", "2 errores", "0 avisos"]
-    assert plural(12345, "conversión", "conversiones") == "12.345 conversiones"
+    assert plural(12345, "conversión", "conversiones") == "12 345 conversiones"
     root = make_course()
     _edit(root / "course.yaml", 'revisado: "2026-11-30"', 'revisado: ":x: 2026-11-30"')
     done = run_cli("build", "--raiz", str(root), "-f", "html")
