@@ -95,7 +95,8 @@ def validate_parser(prog: str) -> _Parser:
                            "tokens y costo.")
     parser.arguments.add_argument("files", nargs="+", metavar="ARCHIVO", help="archivo .jsonl o .csv a revisar")
     add = parser.options.add_argument
-    add("--formato", "--format", dest="fmt", choices=FORMATS, help="formato del archivo; si no lo indicas, se detecta")
+    add("--formato", "--format", dest="fmt", choices=FORMATS, metavar="FORMATO",
+        help="chat, preferencias o clasificador; si no lo indicas, se detecta")
     add("--validacion", "--validation", dest="validation", metavar="ARCHIVO",
         help="archivo de validación: se revisa también y se buscan ejemplos repetidos entre los dos")
     add("--columna-texto", "--text-column", dest="text_column", default="text", metavar="NOMBRE",
@@ -237,7 +238,7 @@ _COMMANDS: dict[str, Callable[[list[str], str], int]] = {
     "convertir": convert_command,
     "explicar": explain_command,
 }
-_ALIASES = {"validate": "validar", "convert": "convertir", "explain": "explicar"}
+_COMMAND_ALIASES = {"validate": "validar", "convert": "convertir", "explain": "explicar"}
 
 
 def _help(prog: str) -> str:
@@ -266,7 +267,7 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
     if argv[0] in ("-h", "--help", "--ayuda"):
         sys.stdout.write(_help(prog))
         return EXIT_OK
-    name = _ALIASES.get(argv[0], argv[0])
+    name = _COMMAND_ALIASES.get(argv[0], argv[0])
     command = _COMMANDS.get(name)
     if command is None:  # `validar_datos.py datos.jsonl`: validar is the default
         return validate_command(argv, prog)
