@@ -95,7 +95,7 @@ _COMPACT = {"ensure_ascii": False, "separators": (",", ":")}
 class Example:
     """What the rules learn about one line while they check it; a fresh one for every line."""
 
-    __slots__ = ("line", "out", "errors_at_start", "weighted", "ragged")
+    __slots__ = ("line", "out", "errors_at_start", "weighted", "ragged", "calls")
 
     def __init__(self, line: int, out: Findings):
         self.line = line
@@ -103,6 +103,7 @@ class Example:
         self.errors_at_start = out.n_errors
         self.weighted = False  # a message has "weight" (then an example with every weight 0 teaches nothing)
         self.ragged = False  # a text has spaces around it: they count as tokens, not as a different example
+        self.calls = False  # a message calls a tool or a function (then the example should define "tools")
 
     def add(self, message: Message, /, **fields: Any) -> None:
         self.out.add(self.line, message, **fields)
@@ -150,7 +151,7 @@ def check_chat_line(file: JsonlFile, obj: Any, line: int, nbytes: int) -> None:
         m.get("weight") == 0 for m in obj["messages"] if type(m) is dict and m.get("role") == "assistant"
     ):
         ex.add(NO_WEIGHT)
-    if "tools" not in obj and "functions" not in obj and any(m[3] for m in msgs):
+    if ex.calls and "tools" not in obj and "functions" not in obj:
         ex.add(TOOLS_MISSING)
     if ex.failed:
         return
@@ -239,6 +240,8 @@ def _check_message(ex: Example, m: Any, i: int, where: str, call_ids: list[str],
             ex.add(FUNCTION_CALL_ROLE, where=where, i=i, role=role)
         else:
             calls += _check_function_call(ex, function_call, where, i)
+    if calls:
+        ex.calls = True
     text = _check_content(ex, m, where, i, bool(tool_calls) or bool(function_call))
     name = m.get("name")
     if "name" in m and (type(name) is not str or not name.strip()):
