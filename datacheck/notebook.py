@@ -23,7 +23,7 @@ elige tu archivo (y, si tienes, también el de validación). No necesitas GPU.
 
 _UPLOAD = """
 try:
-    from google.colab import files  # only inside Google Colab
+    from google.colab import files  # solo existe dentro de Google Colab
     subidos = list(files.upload())
 except ImportError:
     subidos = [input("Ruta del archivo a revisar: ").strip()]
@@ -39,13 +39,13 @@ for nombre in subidos:
     archivo = Path(nombre)
     if archivo.suffix.lower() == ".csv" and validar_datos.looks_like_sheet(archivo):
         salida = archivo.with_suffix(".jsonl")
-        salida.unlink(missing_ok=True)  # so that a JSONL here afterwards is this conversion's
+        salida.unlink(missing_ok=True)  # así, si después hay un JSONL, es el de esta conversión
         validar_datos.main(["convertir", str(archivo), str(salida)])
         if salida.exists():
             try:
                 files.download(str(salida))
             except NameError:
-                pass  # outside Colab the JSONL stays next to the spreadsheet
+                pass  # fuera de Colab, el JSONL queda junto a la hoja
     else:
         validar_datos.main(["validar", str(archivo)])
     print()
@@ -74,6 +74,8 @@ def validator_notebook(validator_source: str) -> bytes:
                  "en JSONL y se descarga."),
         code(_CHECK),
     ]
+    for number, cell in enumerate(cells, 1):
+        cell["id"] = f"celda-{number}"  # nbformat 4.5 cells carry an id; fixed ones keep the file reproducible
     notebook = {
         "cells": cells,
         "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from datacheck import report_lines, validate_path
 from datacheck.amalgamate import single_file
 from marp_build.build import _extra_bundle_files
@@ -85,3 +87,10 @@ def test_embedded_validator_runs_without_the_package(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[0] == f"Convertí {sheet} en salida.jsonl (10 ejemplos)."
     assert len((tmp_path / "salida.jsonl").read_text(encoding="utf-8").splitlines()) == 10
+
+
+def test_notebook_is_valid_nbformat() -> None:
+    raw = _extra_bundle_files(REPO)["codigo/validar_datos_colab.ipynb"]
+    assert [cell["id"] for cell in json.loads(raw)["cells"]] == [f"celda-{n}" for n in range(1, 8)]
+    nbformat = pytest.importorskip("nbformat")  # installed with the notebook requirements
+    nbformat.validate(nbformat.reads(raw.decode("utf-8"), as_version=4))
