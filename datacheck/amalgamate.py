@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,7 @@ tokens exactos en lugar de estimarlos.
 
 # GENERATED FILE, do not edit: `datacheck/amalgamate.py` writes it from the modules of the `datacheck`
 # package; edit those and build again. Modules, in this order:
-# {modules}
+{modules}
 '''
 
 _FOOTER = '''
@@ -274,7 +275,8 @@ def single_file(package_dir: Path | None = None) -> str:
         raise AmalgamationError(f"no module defines main(): {OUTPUT_NAME} needs an entry point")
     dotted = ".".join(map(str, MIN_PYTHON))
     parts = [
-        _HEADER.format(min_python=dotted, modules=", ".join(f"{m.name}.py" for m in modules)),
+        _HEADER.format(min_python=dotted, modules=textwrap.fill(
+            ", ".join(f"{m.name}.py" for m in modules), width=110, initial_indent="# ", subsequent_indent="# ")),
         "from __future__ import annotations\n",
         "\n".join(_import_lines(imports)),
         _VERSION_CHECK.format(min_python=MIN_PYTHON, dotted=dotted),

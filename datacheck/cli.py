@@ -31,7 +31,8 @@ _ARGPARSE_MESSAGES = (
     (r"the following arguments are required: (?P<a>.+)", "falta {a}"),
     (r"unrecognized arguments: (?P<a>.+)", "no conozco {a}"),
     (r"argument (?P<a>\S+): expected one argument", "{a} necesita un valor"),
-    (r"argument (?P<a>\S+): invalid choice: (?P<b>.+?) \(choose from (?P<c>.+)\)", "{a}: {b} no es válido; usa uno de: {c}"),
+    (r"argument (?P<a>\S+): invalid choice: (?P<b>.+?) \(choose from (?P<c>.+)\)",
+     "{a}: {b} no es válido; usa uno de: {c}"),
     (r"argument (?P<a>\S+): ignored explicit argument (?P<b>.+)", "{a} no lleva valor ({b})"),
     (r"argument (?P<a>\S+): (?P<b>.+)", "{a}: {b}"),
 )
@@ -150,12 +151,14 @@ def convert_parser(prog: str) -> _Parser:
                            "un JSONL de chat y lo revisa. Una fila por ejemplo; si la celda «sistema» está vacía, se "
                            "usa el mensaje de sistema de la fila de arriba. Si alguna fila tiene errores, no escribe "
                            "nada.")
-    parser.arguments.add_argument("sheet", metavar="HOJA.csv",
-                                  help="CSV exportado de la hoja de cálculo, con el encabezado sistema,pregunta,respuesta")
-    parser.arguments.add_argument("output", nargs="?", metavar="SALIDA.jsonl",
-                                  help="JSONL a escribir (por defecto, HOJA.jsonl junto a la hoja)")
+    argument = parser.arguments.add_argument
+    argument("sheet", metavar="HOJA.csv",
+             help="CSV exportado de la hoja de cálculo, con el encabezado sistema,pregunta,respuesta")
+    argument("output", nargs="?", metavar="SALIDA.jsonl",
+             help="JSONL a escribir (por defecto, HOJA.jsonl junto a la hoja)")
     add = parser.options.add_argument
-    add("-o", "--salida", "--output", dest="output_option", metavar="ARCHIVO", help="otra forma de indicar SALIDA.jsonl")
+    add("-o", "--salida", "--output", dest="output_option", metavar="ARCHIVO",
+        help="otra forma de indicar SALIDA.jsonl")
     add("--forzar", "--force", dest="force", action="store_true", help="reemplaza el JSONL de salida si ya existe")
     return parser
 

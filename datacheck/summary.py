@@ -141,7 +141,8 @@ def summarize(report: Report) -> list[str]:
             counts += f" y {plural(n_warn, 'aviso', 'avisos')}"
         verdict = f"Resultado: {counts}; corrige los errores antes de subir el archivo."
     elif n_warn:
-        verdict = f"Resultado: sin errores, {plural(n_warn, 'aviso', 'avisos')}; puedes subirlo, pero revisa los avisos."
+        warnings = plural(n_warn, "aviso", "avisos")
+        verdict = f"Resultado: sin errores, {warnings}; puedes subirlo, pero revisa los avisos."
     else:
         verdict = "Resultado: sin errores ni avisos; el archivo está listo para subir."
     lines.append(verdict)

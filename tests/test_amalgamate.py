@@ -6,6 +6,7 @@ through `datacheck`; the converter too. The generator refuses what one file cann
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -65,7 +66,7 @@ def test_findings_statistics_and_exit_codes_match_on_every_case(script: Path, mo
     counted = {r["stats"]["token_counting"]["method"] for r in payload["reports"] if r["stats"].get("token_counting")}
     assert counted == {"tiktoken"}  # `-I` keeps the installed packages: the counts are exact on both sides
     exit_codes = {}
-    for case, report in zip(VALIDATION_CASES, payload["reports"]):
+    for case, report in zip(VALIDATION_CASES, payload["reports"], strict=True):
         code, _, err = run_package(capsys, case)
         assert (code, err) == (0 if report["ok"] else 1, ""), case
         exit_codes[case] = code
@@ -139,7 +140,8 @@ def test_converter_matches(script: Path, tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_default_subcommand_is_validar(script: Path) -> None:
-    short, full = run_script(script, "chat/rol-invalido.jsonl"), run_script(script, "validar", "chat/rol-invalido.jsonl")
+    short = run_script(script, "chat/rol-invalido.jsonl")
+    full = run_script(script, "validar", "chat/rol-invalido.jsonl")
     english = run_script(script, "validate", "chat/rol-invalido.jsonl")
     assert short.returncode == full.returncode == english.returncode == 1
     assert short.stdout == full.stdout == english.stdout
@@ -154,6 +156,16 @@ def test_generated_file_is_deterministic_and_self_describing() -> None:
     assert "# GENERATED FILE, do not edit" in text
     assert "datacheck." not in "".join(line for line in text.splitlines() if line.startswith(("import", "from")))
     assert text.rstrip().endswith("sys.exit(main())")
+    assert max(len(line) for line in text.splitlines()) <= 120
+
+
+def test_old_pythons_reach_the_version_message() -> None:
+    """The file parses with Python 3.8's grammar, so an attendee with an old Python reads the Spanish message
+    (`validar_datos.py necesita Python 3.11 o más nuevo…`) instead of a SyntaxError."""
+    text = single_file()
+    ast.parse(text, feature_version=(3, 8))
+    check = text.index("if sys.version_info < (3, 11):")
+    assert check < text.index("# ==== datacheck/")  # before any module code runs
 
 
 # --- the generator refuses what one file cannot hold --------------------------------------------------------
