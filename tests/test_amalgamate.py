@@ -49,8 +49,9 @@ def run_package(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, st
     return code, captured.out, captured.err
 
 
-def test_every_case_is_covered() -> None:
-    assert len(VALIDATION_CASES) == 89 and len(SHEETS) == 8
+def test_every_kind_of_case_is_covered() -> None:
+    assert {case.split("/")[0] for case in VALIDATION_CASES} == {"chat", "preferencias", "clasificador"}
+    assert {sheet.suffix for sheet in SHEETS} == {".csv", ".xlsx"}
 
 
 def test_findings_statistics_and_exit_codes_match_on_every_case(script: Path, monkeypatch: pytest.MonkeyPatch,

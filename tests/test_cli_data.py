@@ -54,6 +54,7 @@ def test_warnings_only_exit_0() -> None:
         "empezar con unos 50 ejemplos bien hechos (las mejoras suelen verse con 50 a 100)"
     )
     assert result.stdout.splitlines()[-1] == "Resultado: sin errores, 1 aviso; puedes subirlo, pero revisa los avisos."
+    assert result.stdout.splitlines() == report_lines(validate_path("chat/menos-de-50.jsonl"))
 
 
 def test_validation_file_and_overlap() -> None:
@@ -77,6 +78,8 @@ def test_classifier_options() -> None:
     forced = run("validate", "--format", "clasificador", "chat/valido.jsonl")
     assert forced.exit_code == 1
     assert forced.stdout.startswith("chat/valido.jsonl:1: error: no encontré las columnas")
+    assert forced.stdout.splitlines() == report_lines(validate_path("chat/valido.jsonl", "clasificador"))
+    assert [f.code for f in validate_path("chat/valido.jsonl", "clasificador").findings] == ["encabezado"]
 
 
 def test_max_tokens_option() -> None:
@@ -84,12 +87,16 @@ def test_max_tokens_option() -> None:
     assert result.exit_code == 0  # over-long examples are a warning: they get truncated, not rejected
     assert result.stdout.count(": warning: el ejemplo tiene unos ") == 12
     assert "Ejemplos de más de 10 tokens: 12 (se truncarán al entrenar)" in result.stdout.splitlines()
+    report = validate_path("chat/menos-de-50.jsonl", max_tokens=10)
+    assert [f.code for f in report.findings] == ["muy-largo"] * 12 + ["menos-de-50"]
+    assert result.stdout.splitlines() == report_lines(report)
 
 
 def test_several_files_exit_1_if_any_has_errors() -> None:
     result = run("validate", "chat/menos-de-50.jsonl", "clasificador/valido.csv")
     assert result.exit_code == 0
-    assert "" in result.stdout.splitlines()  # a blank line between the reports
+    assert result.stdout.splitlines() == (report_lines(validate_path("chat/menos-de-50.jsonl")) + [""]
+                                          + report_lines(validate_path("clasificador/valido.csv")))
     result = run("validate", "chat/menos-de-50.jsonl", "chat/rol-invalido.jsonl")
     assert result.exit_code == 1
 
