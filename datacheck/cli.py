@@ -25,6 +25,11 @@ from datacheck.validate import FORMATS, input_problem, validate_path
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 PROG = "validar_datos.py"
+VALIDATE_HELP = ("Revisa un archivo de entrenamiento (JSONL de chat o de preferencias, o CSV de clasificador) antes "
+                 "de subirlo: un hallazgo por línea (archivo:línea) y un resumen con tokens y costo.")
+CONVERT_HELP = ("Convierte una hoja de ejemplos (CSV con las columnas sistema, pregunta y respuesta) en un JSONL de "
+                "chat y lo revisa. Una fila por ejemplo; si la celda «sistema» está vacía, se usa el mensaje de "
+                "sistema de la fila de arriba. Si alguna fila tiene errores, no escribe nada.")
 
 # argparse's own English messages (Python 3.11 to 3.13 wordings) and their Spanish.
 _ARGPARSE_MESSAGES = (
@@ -91,9 +96,7 @@ def _parse(parser: _Parser, argv: list[str]) -> argparse.Namespace | int:
 
 
 def validate_parser(prog: str) -> _Parser:
-    parser = _Parser(prog, "Revisa un archivo de entrenamiento (JSONL de chat o de preferencias, o CSV de "
-                           "clasificador) antes de subirlo: un hallazgo por línea (archivo:línea) y un resumen con "
-                           "tokens y costo.")
+    parser = _Parser(prog, VALIDATE_HELP)
     parser.arguments.add_argument("files", nargs="+", metavar="ARCHIVO", help="archivo .jsonl o .csv a revisar")
     add = parser.options.add_argument
     add("--formato", "--format", dest="fmt", choices=FORMATS, metavar="FORMATO",
@@ -147,10 +150,7 @@ def validate_command(argv: list[str], prog: str = f"{PROG} validar") -> int:
 
 
 def convert_parser(prog: str) -> _Parser:
-    parser = _Parser(prog, "Convierte una hoja de ejemplos (CSV con las columnas sistema, pregunta y respuesta) en "
-                           "un JSONL de chat y lo revisa. Una fila por ejemplo; si la celda «sistema» está vacía, se "
-                           "usa el mensaje de sistema de la fila de arriba. Si alguna fila tiene errores, no escribe "
-                           "nada.")
+    parser = _Parser(prog, CONVERT_HELP)
     argument = parser.arguments.add_argument
     argument("sheet", metavar="HOJA.csv",
              help="CSV exportado de la hoja de cálculo, con el encabezado sistema,pregunta,respuesta")

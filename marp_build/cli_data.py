@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from datacheck.cli import convert_command, validate_command
+from datacheck.cli import CONVERT_HELP, VALIDATE_HELP, convert_command, validate_command
 
 data_app = typer.Typer(
     name="data",
@@ -23,13 +23,11 @@ data_app = typer.Typer(
 _PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 
 
-@data_app.command("validate", context_settings=_PASS_THROUGH, add_help_option=False)
+@data_app.command("validate", help=VALIDATE_HELP, context_settings=_PASS_THROUGH, add_help_option=False)
 def validate(ctx: typer.Context) -> None:
-    """Revisa tus datos antes de subirlos: un hallazgo por línea (archivo:línea) y un resumen con tokens y costo."""
     raise typer.Exit(validate_command(list(ctx.args), "marp-build data validate"))
 
 
-@data_app.command("convert", context_settings=_PASS_THROUGH, add_help_option=False)
+@data_app.command("convert", help=CONVERT_HELP, context_settings=_PASS_THROUGH, add_help_option=False)
 def convert(ctx: typer.Context) -> None:
-    """Convierte una hoja de ejemplos (CSV: sistema, pregunta, respuesta) en un JSONL de chat y lo revisa."""
     raise typer.Exit(convert_command(list(ctx.args), "marp-build data convert"))
