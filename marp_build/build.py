@@ -308,19 +308,10 @@ def _check_images(root: Path, rendered: list[RenderedDeck]) -> None:
 
 
 def _extra_bundle_files(root: Path) -> dict[str, bytes]:
-    """Files generated into the bundle: the stand-alone validator for attendees (same code as ours)."""
-    validator = Path(__file__).with_name("validate_data.py")
-    if not validator.is_file():
-        return {}
-    source = validator.read_text(encoding="utf-8")
-    converter = validator.with_name("convert_data.py").read_text(encoding="utf-8")
-    # Next to the validator, the converter imports it under its bundled name.
-    converter = converter.replace("from marp_build.validate_data import", "from validar_datos import")
-    return {
-        "codigo/validar_datos.py": source.encode("utf-8"),
-        "codigo/convertir_hoja.py": converter.encode("utf-8"),
-        "codigo/validar_datos_colab.ipynb": bundle.validator_notebook(source, converter),
-    }
+    """Files generated into the bundle: the attendees' validar_datos.py (joined from datacheck) and its notebook."""
+    from datacheck.amalgamate import bundle_files
+
+    return bundle_files()
 
 
 def _store(batches: list[Batch], todo: dict[str, list[tuple[RenderedDeck, str]]], outputs: Path) -> None:
@@ -422,7 +413,7 @@ def _catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], 
         (code if entry.get("tarea") == "codigo" else datasets).append(item)
     validator = [
         bundle.Download(Path(name).name, f"datos/{name}", bundle.human_size((staging / "datos" / name).stat().st_size))
-        for name in ("codigo/validar_datos_colab.ipynb", "codigo/validar_datos.py", "codigo/convertir_hoja.py")
+        for name in ("codigo/validar_datos_colab.ipynb", "codigo/validar_datos.py")
         if (staging / "datos" / name).is_file()
     ]
     if validator:
@@ -431,7 +422,7 @@ def _catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], 
             "titulo": "Validador de datos",
             "descripcion": "Revisa tu JSONL o CSV antes de entrenar, y convierte una hoja de ejemplos en JSONL: abre "
                            "el cuaderno en Google Colab y elige tu archivo, o ejecuta «python validar_datos.py "
-                           "archivo» en tu computadora.",
+                           "archivo» (o «python validar_datos.py convertir hoja.csv») en tu computadora.",
             "descargas": validator,
         })
     return datasets, code

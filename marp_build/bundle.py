@@ -19,7 +19,7 @@ from marp_build.model import Course
 from marp_build.render import DATA_DIR, make_environment, template_error
 
 __all__ = ["Download", "LandingInfo", "write_zip", "copy_data", "load_catalog", "render_landing", "human_size",
-           "ZIP_NAME", "fixed_epoch", "source_date_epoch", "stamp_pdf", "bundled_files", "validator_notebook"]
+           "ZIP_NAME", "fixed_epoch", "source_date_epoch", "stamp_pdf", "bundled_files"]
 
 ZIP_NAME = "datos-curso.zip"
 _SKIP_NAMES = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
@@ -127,86 +127,6 @@ def load_catalog(root: Path) -> list[dict[str, Any]]:
     source = load_yaml(path, f"{DATA_DIR}/catalogo.yaml")
     data = validate(source, "catalog", f"{DATA_DIR}/catalogo.yaml")
     return [*data["conjuntos"], *({**entry, "tarea": "codigo"} for entry in data.get("codigo", []))]
-
-
-def validator_notebook(validator_source: str, converter_source: str = "") -> bytes:
-    """A Colab notebook that runs our validator on an uploaded file, for attendees with only a browser.
-
-    The validator's code is embedded from marp_build/validate_data.py at build time, so the notebook checks
-    exactly what `marp-build data validate` checks.
-    """
-
-    def markdown(text: str) -> dict[str, Any]:
-        return {"cell_type": "markdown", "metadata": {}, "source": text.strip().splitlines(keepends=True)}
-
-    def code(text: str) -> dict[str, Any]:
-        return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                "source": text.strip().splitlines(keepends=True)}
-
-    cells = [
-        markdown("""
-# Revisa tus datos antes de entrenar
-
-Este cuaderno revisa un archivo de entrenamiento **antes** de subirlo a una plataforma: el formato de chat
-(JSONL con `messages`) o un clasificador (CSV con las columnas `text` y `target`). Te dice en qué línea está
-cada problema y cómo corregirlo.
-
-**Cómo usarlo:** menú **Entorno de ejecución → Ejecutar todo**. Cuando aparezca el botón **Elegir archivos**,
-elige tu archivo (y, si tienes, también el de validación). No necesitas GPU.
-"""),
-        markdown("## 1. Preparar el validador del curso\n\nEsta celda guarda el validador (el mismo que usa el curso) en el cuaderno."),
-        code("%%writefile validar_datos.py\n" + validator_source),
-        *([code("%%writefile convertir_hoja.py\n" + converter_source)] if converter_source else []),
-        markdown("## 2. Elegir tus archivos\n\nEn Colab aparece un botón para subirlos desde tu computadora. "
-                 "Si subes una **hoja de ejemplos** (CSV con las columnas `sistema`, `pregunta` y `respuesta`), "
-                 "el cuaderno la convierte primero en JSONL de chat y te la descarga."),
-        code("""
-import sys
-try:
-    from google.colab import files  # only inside Google Colab
-    subidos = list(files.upload())
-except ImportError:
-    subidos = [input("Ruta del archivo a revisar: ").strip()]
-print("Archivos:", ", ".join(subidos))
-"""),
-        markdown("## 3. Revisar\n\nCada línea dice archivo, número de línea, si es un **error** (hay que corregirlo) o un **aviso** (conviene revisarlo), y cómo arreglarlo."),
-        code("""
-import subprocess
-from pathlib import Path
-
-for nombre in subidos:
-    revisar = Path(nombre)
-    with open(revisar, encoding="utf-8-sig", errors="replace") as archivo:
-        cabecera = archivo.readline().casefold()
-    if revisar.suffix.lower() == ".csv" and "pregunta" in cabecera and "respuesta" in cabecera:
-        from convertir_hoja import convert_sheet, default_output
-
-        salida = default_output(revisar)
-        conversion = convert_sheet(revisar, salida)
-        for hallazgo in conversion.findings:
-            print(hallazgo.format())
-        if not conversion.written:
-            print("No se convirtió: corrige las filas indicadas y vuelve a subir la hoja.")
-            continue
-        print(f"Hoja convertida: {salida} ({conversion.examples} ejemplos)")
-        try:
-            files.download(str(salida))
-        except NameError:
-            pass  # outside Colab the file stays next to the spreadsheet
-        revisar = salida
-    subprocess.run([sys.executable, "validar_datos.py", str(revisar)])
-"""),
-    ]
-    notebook = {
-        "cells": cells,
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                     "language_info": {"name": "python"}, "colab": {"provenance": []}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    import json
-
-    return (json.dumps(notebook, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
 def human_size(size: int) -> str:

@@ -336,7 +336,7 @@ def _check_data(root: Path) -> list[Finding]:
                                          f"{entry.get('id')}: {relative} tiene {rows} ejemplos y el catálogo dice "
                                          f"{expected}; actualiza filas.{role}"))
     try:
-        from marp_build.validate_data import validate_path
+        from datacheck import validate_path
     except ImportError:  # the validator ships separately; without it only the catalog is checked
         return found
     for path in sorted(data_dir.rglob("*")):

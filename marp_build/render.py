@@ -175,7 +175,7 @@ class _Helpers:
 
     def validacion(self, ruta: str) -> str:
         """What `marp-build data validate` prints for a file under data_templates/ (run now, not copied)."""
-        from marp_build.validate_data import summarize, validate_path
+        from datacheck import summarize, validate_path
 
         path = self._data_file(ruta)
         report = validate_path(path)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from marp_build.convert_data import convert_sheet
-from marp_build.validate_data import validate_path
+from datacheck import convert_sheet, validate_path
 
 DATA = Path(__file__).resolve().parents[1] / "data_templates"
 SHEET_HEADERS = ({"sistema", "pregunta", "respuesta"}, {"system", "user", "assistant"})

@@ -1,4 +1,4 @@
-"""marp_build.validate_data: one broken file per finding (exact message and line), token counts against the
+"""datacheck's validator: one broken file per finding (exact message and line), token counts against the
 cookbook's own formula, the cookbook's epochs rule, robustness (hypothesis), streaming and self-containment."""
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import tiktoken
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from marp_build import validate_data as vd
-from marp_build.validate_data import Finding, Report, default_epochs, detect_format, summarize, validate_path
+from datacheck import Finding, Report, default_epochs, detect_format, summarize, validate_path
+from datacheck import classifier, findings, textio, tokens
+from datacheck.cli import main
 
 CASES = Path(__file__).parent / "data_cases"
 COUNT_CODES = {"menos-de-10", "menos-de-50"}  # tested on their own, below
@@ -329,7 +330,8 @@ CLASSIFIER_CASES = {
     ],
     "clasificador/encabezado-hoja.csv": [
         'clasificador/encabezado-hoja.csv:1: error: este archivo parece una hoja de ejemplos de chat (columnas "sistema", '
-        '"pregunta", "respuesta"), no un clasificador; conviértelo a JSONL con «marp-build data convert» y valida el JSONL',
+        '"pregunta", "respuesta"), no un clasificador; conviértelo a JSONL con «python validar_datos.py convertir '
+        'clasificador/encabezado-hoja.csv» y valida el JSONL',
     ],
     "clasificador/columnas-extra.csv": [
         'clasificador/columnas-extra.csv:1: warning: la columna "id" no se usa y se ignorará; bórrala si no la necesitas',
@@ -428,9 +430,10 @@ def test_every_case_file_is_tested() -> None:
 
 def test_chat_overlap_names_both_lines() -> None:
     report = validate_path("chat/superposicion_entrenamiento.jsonl", validation="chat/superposicion_validacion.jsonl")
-    overlap = [f.format() for f in report.findings if f.code == "superposicion"]
     tail = "quítalo de uno de los dos: la validación debe tener ejemplos que el modelo no vio"
-    assert overlap == [
+    assert [f.format() for f in report.findings] == [
+        "chat/superposicion_entrenamiento.jsonl: warning: el archivo tiene 11 ejemplos; alcanza para probar, pero "
+        "OpenAI recomienda empezar con unos 50 ejemplos bien hechos (las mejoras suelen verse con 50 a 100)",
         "chat/superposicion_validacion.jsonl:2: error: este ejemplo también está en el archivo de entrenamiento "
         f"(chat/superposicion_entrenamiento.jsonl, línea 4); {tail}",
         "chat/superposicion_validacion.jsonl:3: error: este ejemplo también está en el archivo de entrenamiento "
@@ -439,9 +442,8 @@ def test_chat_overlap_names_both_lines() -> None:
     assert not report.ok
     assert report.stats["validation"]["overlap"] == 2
     assert report.stats["validation"]["examples"] == 3
-    # the validation file is not billed and has no minimum size
+    # the validation file is not billed and has no minimum size (no count finding names it, above)
     assert "billed_tokens" not in report.stats["validation"]
-    assert not [f for f in report.findings if f.path.endswith("validacion.jsonl") and f.code in COUNT_CODES]
 
 
 def test_classifier_overlap_and_unknown_classes(tmp_path: Path) -> None:
@@ -477,8 +479,13 @@ def test_minimum_and_recommended_examples() -> None:
     ]
     assert some.ok
     rows = validate_path("clasificador/menos-de-10.csv")
-    assert "clasificador/menos-de-10.csv: error: el archivo tiene 6 filas de ejemplos; para entrenar un clasificador " \
-        "hacen falta al menos 10 (mejor varias decenas por clase): agrega más" in [f.format() for f in rows.findings]
+    small = "con menos de 5 el modelo casi no puede aprenderla: agrega más"
+    assert [f.format() for f in rows.findings] == [
+        f'clasificador/menos-de-10.csv:2: warning: la clase "positivo" tiene solo 3 ejemplos; {small}',
+        f'clasificador/menos-de-10.csv:5: warning: la clase "negativo" tiene solo 3 ejemplos; {small}',
+        "clasificador/menos-de-10.csv: error: el archivo tiene 6 filas de ejemplos; para entrenar un clasificador "
+        "hacen falta al menos 10 (mejor varias decenas por clase): agrega más",
+    ]
 
 
 @pytest.mark.parametrize(("n", "code"), [(9, "menos-de-10"), (10, "menos-de-50"), (49, "menos-de-50"), (50, None)])
@@ -564,7 +571,9 @@ def test_over_the_limit_is_a_warning_with_the_count(tmp_path: Path) -> None:
         for i, n in enumerate(per_example, 1)
         if n > limit
     ]
-    assert expected and [f.format() for f in report.findings if f.code == "muy-largo"] == expected
+    few = (f"{path}: warning: el archivo tiene 20 ejemplos; alcanza para probar, pero OpenAI recomienda empezar con "
+           "unos 50 ejemplos bien hechos (las mejoras suelen verse con 50 a 100)")
+    assert expected and [f.format() for f in report.findings] == expected + [few]
     assert report.stats["over_limit"] == len(expected)
     assert report.stats["billed_tokens"] == default_epochs(len(examples)) * sum(min(limit, n) for n in per_example)
 
@@ -587,7 +596,7 @@ def test_default_epochs_is_the_cookbook_rule(n: int) -> None:
 
 
 def test_without_tiktoken_counts_are_an_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(vd._encoding_cache, "enc", (None, None))
+    monkeypatch.setitem(tokens._encoding_cache, "enc", (None, None))
     report = validate_path("chat/menos-de-50.jsonl")
     examples = read_examples("chat/menos-de-50.jsonl")
 
@@ -604,7 +613,7 @@ def test_big_files_count_a_sample_and_estimate_the_rest(tmp_path: Path, monkeypa
     examples = write_varied(path, 400)
     exact = validate_path(path).stats["total_tokens"]
     assert exact == sum(cookbook_tokens(m) for m in examples)
-    monkeypatch.setattr(vd, "EXACT_TOKEN_BYTES", path.stat().st_size // 10)
+    monkeypatch.setattr(tokens, "EXACT_TOKEN_BYTES", path.stat().st_size // 10)
     sampled = validate_path(path)
     counting = sampled.stats["token_counting"]
     assert counting["sampled_every"] >= 10
@@ -621,23 +630,28 @@ def test_findings_per_code_are_capped(tmp_path: Path) -> None:
     bad = json.dumps({"messages": [{"role": "bot", "content": "Hola"}, {"role": "assistant", "content": "Hola"}]})
     path.write_text((bad + "\n") * 35, encoding="utf-8")
     report = validate_path(path)
+    cap = findings.MAX_FINDINGS_PER_CODE
+    # The kept findings by line, the file-level ones, then one line per code that overflowed.
+    assert [f.code for f in report.findings] == ["rol-invalido"] * cap + ["menos-de-50", "rol-invalido"]
     roles = [f for f in report.findings if f.code == "rol-invalido"]
-    assert len(roles) == vd.MAX_FINDINGS_PER_CODE + 1
     assert roles[-1].format() == (
         f"{path}: error: hay 15 casos más de «rol-invalido» que no se muestran; corrige los anteriores y vuelve a validar"
     )
-    assert len(report.errors) == vd.MAX_FINDINGS_PER_CODE + 1
+    assert len(report.errors) == findings.MAX_FINDINGS_PER_CODE + 1
 
 
 def test_a_giant_line_is_skipped_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(vd, "MAX_LINE_BYTES", 4096)
+    monkeypatch.setattr(textio, "MAX_LINE_BYTES", 4096)
     path = tmp_path / "gigante.jsonl"
     good = json.dumps({"messages": [{"role": "user", "content": "Hola"}, {"role": "assistant", "content": "Hola, ¿cómo estás?"}]})
     path.write_text(good + "\n" + "x" * 50_000 + "\n" + good.replace("Hola\"", "Chau\"") + "\n", encoding="utf-8")
     report = validate_path(path)
-    assert [f.format() for f in report.findings if f.code == "linea-muy-larga"] == [
+    assert [f.format() for f in report.findings] == [
         f"{path}:2: error: la línea mide más de 4 KB; ningún ejemplo es tan largo: revisa que cada ejemplo esté en su "
-        "propia línea"
+        "propia línea",
+        f"{path}: warning: ningún ejemplo tiene mensaje system; es opcional, pero un mismo mensaje system en todos "
+        "(quién es el asistente, su tono, qué no debe hacer) ayuda a que el modelo aprenda el estilo",
+        f"{path}: error: el archivo tiene 3 ejemplos; OpenAI exige al menos 10: agrega más",
     ]
     assert report.stats["valid_examples"] == 2
 
@@ -646,18 +660,18 @@ def test_csv_field_over_the_csv_limit(tmp_path: Path) -> None:
     path = tmp_path / "campo.csv"
     path.write_text("text,target\n\"" + "a" * 200_000 + "\",positivo\n", encoding="utf-8")
     report = validate_path(path)
-    assert [f.format() for f in report.findings if f.code == "csv-invalido"] == [
+    assert [f.format() for f in report.findings] == [
         f"{path}:2: error: una celda es demasiado larga (más de 131 072 caracteres); probablemente faltan cerrar unas "
         "comillas: revisa las comillas de esta fila"
     ]
 
 
 def test_too_many_classes_stops_counting_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(vd, "MAX_CLASSES", 5)
+    monkeypatch.setattr(classifier, "MAX_CLASSES", 5)
     path = tmp_path / "invertido.csv"
     path.write_text("text,target\n" + "".join(f"clase{i},Texto largo número {i}\n" for i in range(12)), encoding="utf-8")
     report = validate_path(path)
-    assert [f.format() for f in report.findings if f.code == "demasiadas-clases"] == [
+    assert [f.format() for f in report.findings] == [
         f"{path}:7: error: hay más de 5 clases distintas en target; ¿están invertidas las columnas? La columna target "
         "debe tener pocas clases repetidas (por ejemplo positivo, negativo)"
     ]
@@ -749,15 +763,24 @@ def test_detect_format() -> None:
 
 
 def test_finding_and_report_api() -> None:
-    finding = Finding("datos.jsonl", 17, "error", "rol-invalido", 'el mensaje 2 tiene el rol "bot"; usa system, user o assistant')
+    finding = Finding("datos.jsonl", 17, None, "rol-invalido", 'el mensaje 2 tiene el rol "bot"; usa system, user o '
+                      "assistant", "error")
     assert finding.format() == 'datos.jsonl:17: error: el mensaje 2 tiene el rol "bot"; usa system, user o assistant'
-    assert Finding("datos.jsonl", None, "warning", "x", "aviso").format() == "datos.jsonl: warning: aviso"
+    assert Finding("datos.jsonl", None, None, "x", "aviso", "warning").format() == "datos.jsonl: warning: aviso"
     with pytest.raises(AttributeError):
         finding.line = 3  # type: ignore[misc]
-    warning = Finding("d", 1, "warning", "w", "m")
+    warning = Finding("d", 1, None, "w", "m", "warning")
     report = Report("d", "chat", [finding, warning], {})
     assert not report.ok and report.errors == [finding] and report.warnings == [warning]
     assert Report("d", "chat", [warning], {}).ok
+
+
+def test_json_errors_carry_their_column() -> None:
+    report = validate_path("chat/json-invalido.jsonl")
+    assert [(f.line, f.column) for f in report.findings if f.code == "json-invalido"] == [
+        (2, 2), (3, 51), (4, 31), (5, 43), (6, 236), (7, 46)
+    ]
+    assert {f.column for f in report.findings if f.code != "json-invalido"} == {None}
 
 
 def test_bad_arguments_raise() -> None:
@@ -795,24 +818,30 @@ def test_summary_lines() -> None:
     assert summarize(csv_report)[-1] == "Resultado: sin errores ni avisos; el archivo está listo para subir."
 
 
-def test_module_is_self_contained() -> None:
-    """The bundle ships this file alone as validar_datos.py: standard library only (tiktoken optional)."""
-    source = Path(vd.__file__).read_text(encoding="utf-8")
-    tree = ast.parse(source)
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "no relative imports"
-            imported.add((node.module or "").split(".")[0])
-    assert imported - set(sys.stdlib_module_names) - {"__future__"} == {"tiktoken"}
+def test_package_is_standard_library_only() -> None:
+    """datacheck becomes the attendees' single file: standard library only (tiktoken optional, imported lazily)."""
+    package = Path(findings.__file__).parent
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                assert node.level == 0, f"{path.name}: no relative imports"
+                imported.add((node.module or "").split(".")[0])
+        assert imported - set(sys.stdlib_module_names) - {"__future__", "datacheck"} <= {"tiktoken"}, path.name
+    top_level = {node.module for node in ast.parse((package / "tokens.py").read_text(encoding="utf-8")).body
+                 if isinstance(node, ast.ImportFrom)}
+    assert "tiktoken" not in top_level
 
 
 def test_runs_alone_as_validar_datos(tmp_path: Path) -> None:
-    """`python validar_datos.py archivo` with no site-packages at all (-S -I): stdlib only, estimate tokens."""
+    """The generated `python validar_datos.py archivo` with no site-packages at all (-S -I): estimate tokens."""
+    from datacheck.amalgamate import single_file
+
     script = tmp_path / "validar_datos.py"
-    script.write_text(Path(vd.__file__).read_text(encoding="utf-8"), encoding="utf-8")
+    script.write_text(single_file(), encoding="utf-8")
     data = tmp_path / "datos.jsonl"
     data.write_bytes((CASES / "chat/rol-invalido.jsonl").read_bytes())
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
@@ -832,11 +861,13 @@ def test_runs_alone_as_validar_datos(tmp_path: Path) -> None:
     assert missing.stderr.startswith("no-existe.jsonl: no existe el archivo")
     usage = subprocess.run([sys.executable, "-S", "-I", str(script), "--max-tokens", "0", "datos.jsonl"], cwd=tmp_path,
                            capture_output=True, text=True, encoding="utf-8", env=env, check=False)
-    assert usage.returncode == 2 and "error de uso" in usage.stderr
+    assert usage.returncode == 2
+    assert usage.stderr == ("validar_datos.py: error de uso: --max-tokens: debe ser un número mayor que 0\n"
+                            "Escribe «validar_datos.py --help» para ver las opciones.\n")
 
 
 def test_main_json_output(capsys: pytest.CaptureFixture[str]) -> None:
-    assert vd.main(["--json", "chat/valido.jsonl"]) == 1  # 3 examples: below the minimum of 10
+    assert main(["--json", "chat/valido.jsonl"]) == 1  # 3 examples: below the minimum of 10
     payload = json.loads(capsys.readouterr().out)
     assert payload["ok"] is False
     (report,) = payload["reports"]
