@@ -27,11 +27,13 @@ class Finding:
     code: str  # short stable id from the catalog, e.g. "rol-invalido"
     message: str  # Spanish, says how to fix it
     level: str  # ERROR | WARNING
+    count: int = 1  # how many findings this line stands for (more than 1 for "hay N casos más …")
 
     def format(self) -> str:
         """`datos.jsonl:17: error: el mensaje 2 tiene el rol "bot"; usa system, user o assistant`."""
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.level}: {self.message}"
+        level = "aviso" if self.level == "warning" else self.level  # Spanish on screen; JSON keeps "warning"
+        return f"{where}: {level}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # one object per code: hashed by identity
@@ -111,7 +113,7 @@ class Findings:
             if n > self.limit:
                 hidden = plural(n - self.limit, "caso más", "casos más")
                 text = _OVERFLOW.substitute(hidden=hidden, code=code.code)
-                out.append(Finding(self.file, None, None, code.code, text, code.level))
+                out.append(Finding(self.file, None, None, code.code, text, code.level, n - self.limit))
         return out
 
 
@@ -131,6 +133,15 @@ class Report:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.level == WARNING]
+
+    @property
+    def n_errors(self) -> int:
+        """Every error found, also those a capped list does not show one by one."""
+        return sum(f.count for f in self.errors)
+
+    @property
+    def n_warnings(self) -> int:
+        return sum(f.count for f in self.warnings)
 
     @property
     def ok(self) -> bool:

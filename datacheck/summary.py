@@ -134,7 +134,7 @@ def summarize(report: Report) -> list[str]:
             lines += ["Validación:"] + ["  " + s for s in _jsonl_summary(stats["validation"], training=False)]
         if stats.get("valid_examples"):
             lines += _token_note(stats.get("token_counting"))
-    n_err, n_warn = len(report.errors), len(report.warnings)
+    n_err, n_warn = report.n_errors, report.n_warnings
     if n_err:
         counts = plural(n_err, "error", "errores")
         if n_warn:
@@ -160,8 +160,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "path": report.path,
         "format": report.format,
         "ok": report.ok,
-        "errors": len(report.errors),
-        "warnings": len(report.warnings),
+        "errors": report.n_errors,
+        "warnings": report.n_warnings,
         "findings": [
             {"path": f.file, "line": f.line, "column": f.column, "level": f.level, "code": f.code,
              "message": f.message}

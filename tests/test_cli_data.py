@@ -50,7 +50,7 @@ def test_warnings_only_exit_0() -> None:
     result = run("validate", "chat/menos-de-50.jsonl")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == (
-        "chat/menos-de-50.jsonl: warning: el archivo tiene 12 ejemplos; alcanza para probar, pero OpenAI recomienda "
+        "chat/menos-de-50.jsonl: aviso: el archivo tiene 12 ejemplos; alcanza para probar, pero OpenAI recomienda "
         "empezar con unos 50 ejemplos bien hechos (las mejoras suelen verse con 50 a 100)"
     )
     assert result.stdout.splitlines()[-1] == "Resultado: sin errores, 1 aviso; puedes subirlo, pero revisa los avisos."
@@ -85,7 +85,7 @@ def test_classifier_options() -> None:
 def test_max_tokens_option() -> None:
     result = run("validate", "chat/menos-de-50.jsonl", "--max-tokens", "10")
     assert result.exit_code == 0  # over-long examples are a warning: they get truncated, not rejected
-    assert result.stdout.count(": warning: el ejemplo tiene unos ") == 12
+    assert result.stdout.count(": aviso: el ejemplo tiene unos ") == 12
     assert "Ejemplos de más de 10 tokens: 12 (se truncarán al entrenar)" in result.stdout.splitlines()
     report = validate_path("chat/menos-de-50.jsonl", max_tokens=10)
     assert [f.code for f in report.findings] == ["muy-largo"] * 12 + ["menos-de-50"]

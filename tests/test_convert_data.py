@@ -147,7 +147,7 @@ def test_tab_separated_sheet_names_tabs_in_the_fix(tmp_path: Path) -> None:
     sheet.write_text("sistema\tpregunta\trespuesta\n\t¿Abren hoy?\tSí.\textra\n", encoding="utf-8")
     result = convert_sheet(sheet, tmp_path / "hoja.jsonl")
     assert [f.format() for f in result.findings] == [
-        f"{sheet}:1: warning: el archivo usa tabuladores como separador; lo leí igual, pero las plataformas esperan "
+        f"{sheet}:1: aviso: el archivo usa tabuladores como separador; lo leí igual, pero las plataformas esperan "
         "comas: expórtalo como «CSV UTF-8 (delimitado por comas)»",
         f"{sheet}:2: error: la fila tiene texto en más celdas que el encabezado (3 columnas); si un texto lleva "
         "tabuladores, enciérralo entre comillas dobles, o borra las celdas sobrantes",

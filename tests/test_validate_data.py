@@ -101,7 +101,7 @@ CHAT_CASES = {
         '{"type": "text", "text": "…"}',
     ],
     "chat/parte-imagen.jsonl": [
-        "chat/parte-imagen.jsonl:2: warning: la parte 2 del mensaje 2 es una imagen (image_url); no la reviso ni cuento "
+        "chat/parte-imagen.jsonl:2: aviso: la parte 2 del mensaje 2 es una imagen (image_url); no la reviso ni cuento "
         "sus tokens, y no todas las plataformas aceptan imágenes",
     ],
     "chat/name-invalido.jsonl": [
@@ -119,7 +119,7 @@ CHAT_CASES = {
         "este mensaje) o 1 (entrenar con él)",
     ],
     "chat/sin-peso.jsonl": [
-        'chat/sin-peso.jsonl:2: warning: todos los mensajes assistant tienen "weight": 0, así que el ejemplo no enseña '
+        'chat/sin-peso.jsonl:2: aviso: todos los mensajes assistant tienen "weight": 0, así que el ejemplo no enseña '
         'nada; pon "weight": 1 en la respuesta que quieres entrenar',
     ],
     "chat/tool-calls-rol.jsonl": [
@@ -159,7 +159,7 @@ CHAT_CASES = {
     "chat/tool-call-id.jsonl": [
         'chat/tool-call-id.jsonl:2: error: el mensaje 4 tiene rol tool pero no "tool_call_id"; copia ahí el "id" de la '
         "llamada (tool_calls) que este mensaje responde",
-        'chat/tool-call-id.jsonl:3: warning: el mensaje 4 responde a la llamada "llamada_9", pero ningún mensaje '
+        'chat/tool-call-id.jsonl:3: aviso: el mensaje 4 responde a la llamada "llamada_9", pero ningún mensaje '
         'assistant anterior hizo una llamada con ese "id"; revisa que coincidan',
         'chat/tool-call-id.jsonl:4: error: el mensaje 2 (rol user) tiene "tool_call_id"; esa clave solo va en mensajes '
         "con rol tool: quítala",
@@ -177,11 +177,11 @@ CHAT_CASES = {
         'chat/parallel-tool-calls-invalido.jsonl:2: error: "parallel_tool_calls" es "no"; debe ser true o false (sin comillas)',
     ],
     "chat/tools-falta.jsonl": [
-        'chat/tools-falta.jsonl:2: warning: el ejemplo tiene llamadas a herramientas pero no define "tools"; agrega al '
+        'chat/tools-falta.jsonl:2: aviso: el ejemplo tiene llamadas a herramientas pero no define "tools"; agrega al '
         'ejemplo la lista "tools" con la definición de cada función que se llama',
     ],
     "chat/clave-desconocida-ejemplo.jsonl": [
-        'chat/clave-desconocida-ejemplo.jsonl:2: warning: la clave "metadata" no es parte del formato (messages, '
+        'chat/clave-desconocida-ejemplo.jsonl:2: aviso: la clave "metadata" no es parte del formato (messages, '
         "parallel_tool_calls, tools); la plataforma puede ignorarla o rechazar el archivo: quítala",
     ],
     "chat/sin-asistente.jsonl": [
@@ -189,34 +189,34 @@ CHAT_CASES = {
         'modelo debe aprender con "role": "assistant"',
     ],
     "chat/ultimo-no-asistente.jsonl": [
-        "chat/ultimo-no-asistente.jsonl:2: warning: el último mensaje es de user, no de assistant; el modelo aprende de "
+        "chat/ultimo-no-asistente.jsonl:2: aviso: el último mensaje es de user, no de assistant; el modelo aprende de "
         "las respuestas del asistente: termina el ejemplo con la respuesta assistant",
     ],
     "chat/sin-user.jsonl": [
-        "chat/sin-user.jsonl:2: warning: el ejemplo no tiene mensaje user; agrega la pregunta o el pedido del usuario "
+        "chat/sin-user.jsonl:2: aviso: el ejemplo no tiene mensaje user; agrega la pregunta o el pedido del usuario "
         "antes de la respuesta",
     ],
     "chat/sin-system-algunos.jsonl": [
-        "chat/sin-system-algunos.jsonl:2: warning: el ejemplo no tiene mensaje system y otros ejemplos sí; usa el mismo "
+        "chat/sin-system-algunos.jsonl:2: aviso: el ejemplo no tiene mensaje system y otros ejemplos sí; usa el mismo "
         "mensaje system en todos",
     ],
     "chat/sin-system-todos.jsonl": [
-        "chat/sin-system-todos.jsonl: warning: ningún ejemplo tiene mensaje system; es opcional, pero un mismo mensaje "
+        "chat/sin-system-todos.jsonl: aviso: ningún ejemplo tiene mensaje system; es opcional, pero un mismo mensaje "
         "system en todos (quién es el asistente, su tono, qué no debe hacer) ayuda a que el modelo aprenda el estilo",
     ],
     "chat/duplicado.jsonl": [
-        "chat/duplicado.jsonl:4: warning: este ejemplo repite el de la línea 2; borra uno de los dos",
-        "chat/duplicado.jsonl:5: warning: este ejemplo repite el de la línea 1; borra uno de los dos",
+        "chat/duplicado.jsonl:4: aviso: este ejemplo repite el de la línea 2; borra uno de los dos",
+        "chat/duplicado.jsonl:5: aviso: este ejemplo repite el de la línea 1; borra uno de los dos",
     ],
     "chat/archivo-vacio.jsonl": [
         "chat/archivo-vacio.jsonl: error: el archivo está vacío; escribe un ejemplo por línea (al menos 10)",
     ],
     "chat/linea-vacia.jsonl": [
-        "chat/linea-vacia.jsonl:2: warning: la línea está vacía; bórrala (algunas plataformas la rechazan)",
-        "chat/linea-vacia.jsonl:4: warning: la línea está vacía; bórrala (algunas plataformas la rechazan)",
+        "chat/linea-vacia.jsonl:2: aviso: la línea está vacía; bórrala (algunas plataformas la rechazan)",
+        "chat/linea-vacia.jsonl:4: aviso: la línea está vacía; bórrala (algunas plataformas la rechazan)",
     ],
     "chat/bom.jsonl": [
-        "chat/bom.jsonl:1: warning: el archivo empieza con una marca BOM (UTF-8 con BOM); la ignoré, pero algunas "
+        "chat/bom.jsonl:1: aviso: el archivo empieza con una marca BOM (UTF-8 con BOM); la ignoré, pero algunas "
         "plataformas rechazan el archivo: guárdalo como «UTF-8» sin BOM",
     ],
     "chat/utf8-invalido.jsonl": [
@@ -297,11 +297,11 @@ PREFERENCE_CASES = {
         "escribe el texto o borra el mensaje",
     ],
     "preferencias/salidas-iguales.jsonl": [
-        "preferencias/salidas-iguales.jsonl:2: warning: preferred_output y non_preferred_output son iguales; el modelo "
+        "preferencias/salidas-iguales.jsonl:2: aviso: preferred_output y non_preferred_output son iguales; el modelo "
         "no aprende nada de este par: cambia la respuesta no preferida",
     ],
     "preferencias/ultimo-no-usuario.jsonl": [
-        "preferencias/ultimo-no-usuario.jsonl:2: warning: en input, el último mensaje es de assistant, no de user; las "
+        "preferencias/ultimo-no-usuario.jsonl:2: aviso: en input, el último mensaje es de assistant, no de user; las "
         "respuestas preferida y no preferida continúan la conversación: termina input con el mensaje del usuario",
     ],
 }
@@ -334,7 +334,7 @@ CLASSIFIER_CASES = {
         'clasificador/encabezado-hoja.csv» y valida el JSONL',
     ],
     "clasificador/columnas-extra.csv": [
-        'clasificador/columnas-extra.csv:1: warning: la columna "id" no se usa y se ignorará; bórrala si no la necesitas',
+        'clasificador/columnas-extra.csv:1: aviso: la columna "id" no se usa y se ignorará; bórrala si no la necesitas',
     ],
     "clasificador/fila-columnas.csv": [
         "clasificador/fila-columnas.csv:12: error: la fila tiene 3 celdas y el encabezado 2; si el texto lleva comas, "
@@ -344,11 +344,11 @@ CLASSIFIER_CASES = {
         "clasificador/celdas-vacias.csv:12: error: la celda text está vacía; escribe el texto o borra la fila",
         "clasificador/celdas-vacias.csv:13: error: la celda target está vacía; escribe la clase del texto (por ejemplo, "
         "una de: positivo, negativo)",
-        "clasificador/celdas-vacias.csv:14: warning: la fila está vacía; bórrala",
-        "clasificador/celdas-vacias.csv:15: warning: la línea está vacía; bórrala",
+        "clasificador/celdas-vacias.csv:14: aviso: la fila está vacía; bórrala",
+        "clasificador/celdas-vacias.csv:15: aviso: la línea está vacía; bórrala",
     ],
     "clasificador/multilinea.csv": [
-        f'clasificador/multilinea.csv:2: warning: la clase "positivo" tiene solo 1 ejemplo; {SMALL_CLASS}',
+        f'clasificador/multilinea.csv:2: aviso: la clase "positivo" tiene solo 1 ejemplo; {SMALL_CLASS}',
         "clasificador/multilinea.csv:4: error: la celda text (fila 3 de la hoja) está vacía; escribe el texto o borra la fila",
         'clasificador/multilinea.csv: error: todas las filas tienen la clase "positivo"; un clasificador necesita al '
         "menos dos clases: agrega ejemplos de otras clases",
@@ -358,31 +358,31 @@ CLASSIFIER_CASES = {
         "dos clases: agrega ejemplos de otras clases",
     ],
     "clasificador/desbalance.csv": [
-        f'clasificador/desbalance.csv:18: warning: la clase "negativo" tiene solo 1 ejemplo; {SMALL_CLASS}',
-        'clasificador/desbalance.csv: warning: la clase "negativo" tiene 1 ejemplo y "positivo" tiene 16 (menos de la '
+        f'clasificador/desbalance.csv:18: aviso: la clase "negativo" tiene solo 1 ejemplo; {SMALL_CLASS}',
+        'clasificador/desbalance.csv: aviso: la clase "negativo" tiene 1 ejemplo y "positivo" tiene 16 (menos de la '
         'quinta parte); el modelo tenderá a ignorar "negativo": agrega ejemplos de ella o quita de la más grande',
     ],
     "clasificador/clase-variante.csv": [
-        'clasificador/clase-variante.csv:12: warning: la clase "Negativo " difiere de "negativo" solo en mayúsculas o '
+        'clasificador/clase-variante.csv:12: aviso: la clase "Negativo " difiere de "negativo" solo en mayúsculas o '
         "espacios; para el modelo son clases distintas: escríbelas igual",
-        f'clasificador/clase-variante.csv:12: warning: la clase "Negativo " tiene solo 1 ejemplo; {SMALL_CLASS}',
+        f'clasificador/clase-variante.csv:12: aviso: la clase "Negativo " tiene solo 1 ejemplo; {SMALL_CLASS}',
     ],
     "clasificador/duplicado.csv": [
-        "clasificador/duplicado.csv:12: warning: este texto repite el de la línea 2; borra uno de los dos",
+        "clasificador/duplicado.csv:12: aviso: este texto repite el de la línea 2; borra uno de los dos",
         'clasificador/duplicado.csv:13: error: este texto ya está en la línea 7 con la clase "negativo" y aquí tiene '
         '"positivo"; decide cuál es la correcta y borra la otra fila',
     ],
     "clasificador/punto-y-coma.csv": [
-        "clasificador/punto-y-coma.csv:1: warning: el archivo usa punto y coma (;) como separador, como lo exporta Excel "
+        "clasificador/punto-y-coma.csv:1: aviso: el archivo usa punto y coma (;) como separador, como lo exporta Excel "
         "en español; lo leí igual, pero las plataformas esperan comas: en Excel elige «CSV UTF-8 (delimitado por "
         "comas)»; en Google Sheets, Archivo → Descargar → Valores separados por comas (.csv)",
     ],
     "clasificador/tabulador.csv": [
-        "clasificador/tabulador.csv:1: warning: el archivo usa tabuladores como separador; lo leí igual, pero las "
+        "clasificador/tabulador.csv:1: aviso: el archivo usa tabuladores como separador; lo leí igual, pero las "
         "plataformas esperan comas: expórtalo como «CSV UTF-8 (delimitado por comas)»",
     ],
     "clasificador/codificacion.csv": [
-        "clasificador/codificacion.csv:2: warning: el archivo no está en UTF-8 (desde esta línea parece "
+        "clasificador/codificacion.csv:2: aviso: el archivo no está en UTF-8 (desde esta línea parece "
         "Windows-1252/Latin-1, como lo guarda Excel con «CSV (delimitado por comas)»); lo leí igual, pero las "
         "plataformas pueden mostrar mal las tildes y eñes: en Excel usa Guardar como → «CSV UTF-8 (delimitado por "
         "comas)»; Google Sheets ya descarga en UTF-8",
@@ -391,12 +391,12 @@ CLASSIFIER_CASES = {
         "clasificador/sin-filas.csv: error: el archivo solo tiene el encabezado; agrega al menos 10 filas de ejemplos",
     ],
     "clasificador/muchas-clases.csv": [
-        f'clasificador/muchas-clases.csv:{i + 2}: warning: la clase "clase {i}" tiene solo '
+        f'clasificador/muchas-clases.csv:{i + 2}: aviso: la clase "clase {i}" tiene solo '
         f"{'2 ejemplos' if i < 8 else '1 ejemplo'}; {SMALL_CLASS}"
         for i in range(12)
     ]
     + [
-        "clasificador/muchas-clases.csv: warning: hay 12 clases distintas en 20 filas; ¿están invertidas las columnas "
+        "clasificador/muchas-clases.csv: aviso: hay 12 clases distintas en 20 filas; ¿están invertidas las columnas "
         "text y target? Cada clase necesita varios ejemplos",
     ],
 }
@@ -432,7 +432,7 @@ def test_chat_overlap_names_both_lines() -> None:
     report = validate_path("chat/superposicion_entrenamiento.jsonl", validation="chat/superposicion_validacion.jsonl")
     tail = "quítalo de uno de los dos: la validación debe tener ejemplos que el modelo no vio"
     assert [f.format() for f in report.findings] == [
-        "chat/superposicion_entrenamiento.jsonl: warning: el archivo tiene 11 ejemplos; alcanza para probar, pero "
+        "chat/superposicion_entrenamiento.jsonl: aviso: el archivo tiene 11 ejemplos; alcanza para probar, pero "
         "OpenAI recomienda empezar con unos 50 ejemplos bien hechos (las mejoras suelen verse con 50 a 100)",
         "chat/superposicion_validacion.jsonl:2: error: este ejemplo también está en el archivo de entrenamiento "
         f"(chat/superposicion_entrenamiento.jsonl, línea 4); {tail}",
@@ -459,7 +459,7 @@ def test_classifier_overlap_and_unknown_classes(tmp_path: Path) -> None:
     only_positive.write_text("text,target\nUn servicio impecable.,positivo\nLo volvería a comprar.,positivo\n", encoding="utf-8")
     missing = validate_path("clasificador/valido.csv", validation=only_positive)
     assert [f.format() for f in missing.findings] == [
-        f'{only_positive}: warning: las clases "negativo" no tienen ejemplos en la validación; no podrás '
+        f'{only_positive}: aviso: las clases "negativo" no tienen ejemplos en la validación; no podrás '
         "medir cómo las reconoce el modelo: agrega algunos",
     ]
 
@@ -474,15 +474,15 @@ def test_minimum_and_recommended_examples() -> None:
     ]
     some = validate_path("chat/menos-de-50.jsonl")
     assert [f.format() for f in some.findings] == [
-        "chat/menos-de-50.jsonl: warning: el archivo tiene 12 ejemplos; alcanza para probar, pero OpenAI recomienda "
+        "chat/menos-de-50.jsonl: aviso: el archivo tiene 12 ejemplos; alcanza para probar, pero OpenAI recomienda "
         "empezar con unos 50 ejemplos bien hechos (las mejoras suelen verse con 50 a 100)"
     ]
     assert some.ok
     rows = validate_path("clasificador/menos-de-10.csv")
     small = "con menos de 5 el modelo casi no puede aprenderla: agrega más"
     assert [f.format() for f in rows.findings] == [
-        f'clasificador/menos-de-10.csv:2: warning: la clase "positivo" tiene solo 3 ejemplos; {small}',
-        f'clasificador/menos-de-10.csv:5: warning: la clase "negativo" tiene solo 3 ejemplos; {small}',
+        f'clasificador/menos-de-10.csv:2: aviso: la clase "positivo" tiene solo 3 ejemplos; {small}',
+        f'clasificador/menos-de-10.csv:5: aviso: la clase "negativo" tiene solo 3 ejemplos; {small}',
         "clasificador/menos-de-10.csv: error: el archivo tiene 6 filas de ejemplos; para entrenar un clasificador "
         "hacen falta al menos 10 (mejor varias decenas por clase): agrega más",
     ]
@@ -566,12 +566,12 @@ def test_over_the_limit_is_a_warning_with_the_count(tmp_path: Path) -> None:
     limit = sorted(per_example)[len(per_example) // 2]
     report = validate_path(path, max_tokens=limit)
     expected = [
-        f"{path}:{i}: warning: el ejemplo tiene unos {n} tokens, más que el límite de {limit}: se "
+        f"{path}:{i}: aviso: el ejemplo tiene unos {n} tokens, más que el límite de {limit}: se "
         "truncará al entrenar; acórtalo o divídelo en varios ejemplos"
         for i, n in enumerate(per_example, 1)
         if n > limit
     ]
-    few = (f"{path}: warning: el archivo tiene 20 ejemplos; alcanza para probar, pero OpenAI recomienda empezar con "
+    few = (f"{path}: aviso: el archivo tiene 20 ejemplos; alcanza para probar, pero OpenAI recomienda empezar con "
            "unos 50 ejemplos bien hechos (las mejoras suelen verse con 50 a 100)")
     assert expected and [f.format() for f in report.findings] == expected + [few]
     assert report.stats["over_limit"] == len(expected)
@@ -638,6 +638,9 @@ def test_findings_per_code_are_capped(tmp_path: Path) -> None:
         f"{path}: error: hay 15 casos más de «rol-invalido» que no se muestran; corrige los anteriores y vuelve a validar"
     )
     assert len(report.errors) == findings.MAX_FINDINGS_PER_CODE + 1
+    # The totals count every finding, not only the lines shown: 35 wrong roles.
+    assert report.n_errors == 35
+    assert summarize(report)[-1] == "Resultado: 35 errores y 1 aviso; corrige los errores antes de subir el archivo."
 
 
 def test_a_giant_line_is_skipped_not_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -649,7 +652,7 @@ def test_a_giant_line_is_skipped_not_loaded(tmp_path: Path, monkeypatch: pytest.
     assert [f.format() for f in report.findings] == [
         f"{path}:2: error: la línea mide más de 4 KB; ningún ejemplo es tan largo: revisa que cada ejemplo esté en su "
         "propia línea",
-        f"{path}: warning: ningún ejemplo tiene mensaje system; es opcional, pero un mismo mensaje system en todos "
+        f"{path}: aviso: ningún ejemplo tiene mensaje system; es opcional, pero un mismo mensaje system en todos "
         "(quién es el asistente, su tono, qué no debe hacer) ayuda a que el modelo aprenda el estilo",
         f"{path}: error: el archivo tiene 3 ejemplos; OpenAI exige al menos 10: agrega más",
     ]
@@ -766,7 +769,7 @@ def test_finding_and_report_api() -> None:
     finding = Finding("datos.jsonl", 17, None, "rol-invalido", 'el mensaje 2 tiene el rol "bot"; usa system, user o '
                       "assistant", "error")
     assert finding.format() == 'datos.jsonl:17: error: el mensaje 2 tiene el rol "bot"; usa system, user o assistant'
-    assert Finding("datos.jsonl", None, None, "x", "aviso", "warning").format() == "datos.jsonl: warning: aviso"
+    assert Finding("datos.jsonl", None, None, "x", "aviso", "warning").format() == "datos.jsonl: aviso: aviso"
     with pytest.raises(AttributeError):
         finding.line = 3  # type: ignore[misc]
     warning = Finding("d", 1, None, "w", "m", "warning")
