@@ -19,7 +19,7 @@ from marp_build.model import Course
 from marp_build.render import DATA_DIR, make_environment, template_error
 
 __all__ = ["Download", "LandingInfo", "write_zip", "copy_data", "load_catalog", "render_landing", "human_size",
-           "ZIP_NAME", "fixed_epoch", "source_date_epoch", "stamp_pdf", "bundled_files"]
+           "ZIP_NAME", "catalog_downloads", "fixed_epoch", "source_date_epoch", "stamp_pdf", "bundled_files"]
 
 ZIP_NAME = "datos-curso.zip"
 _SKIP_NAMES = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
@@ -179,3 +179,42 @@ def render_landing(course: Course, info: LandingInfo, target: Path) -> Path:
         raise template_error(course.root, "partials/landing.html.j2", err) from err
     target.write_text(html, encoding="utf-8")
     return target
+
+
+_ROLE_NAMES = {"entrenamiento": "entrenamiento", "validacion": "validación"}
+_FORMAT_NAMES = {
+    "jsonl-chat": "JSONL (chat)",
+    "csv-clasificador": "CSV (texto, etiqueta)",
+    "csv-hoja": "CSV (hoja de cálculo)",
+}
+
+
+def catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], list[dict]]:
+    """The landing page's dataset and code cards: catalog entries with the files staged under datos/."""
+    datasets, code = [], []
+    for entry in catalog:
+        files = entry.get("archivos", {})
+        downloads = []
+        for role, relative in files.items():
+            path = staging / "datos" / relative
+            if path.is_file():
+                label = Path(relative).name
+                downloads.append(Download(label, f"datos/{relative}", human_size(path.stat().st_size),
+                                                 _ROLE_NAMES.get(role, role)))
+        item = dict(entry, descargas=downloads, formato_legible=_FORMAT_NAMES.get(entry.get("formato", ""), entry.get("formato", "")))
+        (code if entry.get("tarea") == "codigo" else datasets).append(item)
+    validator = [
+        Download(Path(name).name, f"datos/{name}", human_size((staging / "datos" / name).stat().st_size))
+        for name in ("codigo/validar_datos_colab.ipynb", "codigo/validar_datos.py")
+        if (staging / "datos" / name).is_file()
+    ]
+    if validator:
+        code.insert(0, {
+            "id": "codigo-validador",
+            "titulo": "Validador de datos",
+            "descripcion": "Revisa tu JSONL o CSV antes de entrenar, y convierte una hoja de ejemplos en JSONL: abre "
+                           "el cuaderno en Google Colab y elige tu archivo, o ejecuta «python validar_datos.py "
+                           "archivo» (o «python validar_datos.py convertir hoja.csv») en tu computadora.",
+            "descargas": validator,
+        })
+    return datasets, code

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from marp_build import doctor, facts, wordlist
 from marp_build.errors import BrowserNotFoundError, MarpBuildError
 from marp_build.marp import HTML_ALLOWLIST
-from marp_build.model import Course
+from marp_build.model import Course, schedule_issues
 from marp_build.render import DATA_DIR, RenderedDeck, Slide
 from marp_build.rehearse import CUE_TOLERANCE, DEFAULT_WPM, decimal, rehearse
 from marp_build.sources import outside_links
@@ -106,23 +106,7 @@ def _slide_chunks(item: RenderedDeck) -> list[str]:
 
 
 def _check_timing(course: Course) -> list[Finding]:
-    found = []
-    source = course.source
-    total = 0
-    for i, section in enumerate(course.data["secciones"]):
-        total += section["minutos"]
-        subs = sum(s["minutos"] for s in section["subsecciones"])
-        if subs != section["minutos"]:
-            found.append(Finding("course.yaml", source.line_of(("secciones", i, "minutos")), "error", "minutos",
-                                 f"las subsecciones de la sección {section['id']} suman {subs} minutos, pero la "
-                                 f"sección dice {section['minutos']}; ajusta los minutos para que coincidan"))
-    breaks = sum(b["minutos"] for b in course.data.get("descansos", []))
-    if total + breaks != course.data["duracion_minutos"]:
-        what = f"las secciones suman {total} minutos" + (f" y los descansos {breaks}" if breaks else "")
-        found.append(Finding("course.yaml", source.line_of(("duracion_minutos",)), "error", "minutos",
-                             f"{what}, pero duracion_minutos dice {course.data['duracion_minutos']}; ajusta los "
-                             "minutos (o los descansos) para que coincidan"))
-    return found
+    return [Finding(i.file, i.line or 0, "error", i.code, i.message) for i in schedule_issues(course)]
 
 
 def _check_contacts(course: Course) -> list[Finding]:

@@ -237,3 +237,26 @@ def build_course(source: CourseSource, root: Path) -> Course:
     data["contactos_de_ejemplo"] = placeholder_contacts(data["soporte"]["contacto"])
     data["fecha_revision"] = spanish_date(data["revisado"])
     return Course(root=root, data=data, decks=tuple(decks), source=source)
+
+
+def schedule_issues(course: Course) -> list[Issue]:
+    """Minutes that do not add up (subsections → section; sections + breaks → course): the agenda's clock
+    times would overlap or leave a gap. `check` reports them as errors, `build` as warnings."""
+    found = []
+    source = course.source
+    total = 0
+    for i, section in enumerate(course.data["secciones"]):
+        total += section["minutos"]
+        subs = sum(s["minutos"] for s in section["subsecciones"])
+        if subs != section["minutos"]:
+            found.append(Issue("course.yaml", source.line_of(("secciones", i, "minutos")),
+                               f"las subsecciones de la sección {section['id']} suman {subs} minutos, pero la "
+                               f"sección dice {section['minutos']}: la agenda se solaparía; ajusta los minutos para "
+                               "que coincidan", "minutos"))
+    breaks = sum(b["minutos"] for b in course.data.get("descansos", []))
+    if total + breaks != course.data["duracion_minutos"]:
+        what = f"las secciones suman {total} minutos" + (f" y los descansos {breaks}" if breaks else "")
+        found.append(Issue("course.yaml", source.line_of(("duracion_minutos",)),
+                           f"{what}, pero duracion_minutos dice {course.data['duracion_minutos']}; ajusta los "
+                           "minutos (o los descansos) para que coincidan", "minutos"))
+    return found

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from marp_build.build import build, project_lock
+from marp_build.build import build
+from marp_build.publish import project_lock
 
 REPO = Path(__file__).resolve().parents[1]
 MARKER = "MARCADOR-SECRETO-7f3a"
@@ -356,8 +357,8 @@ def test_build_warns_when_minutes_do_not_add_up(make_course):
     _edit(root / "course.yaml", 'minutos: 15', 'minutos: 20')
     said: list[str] = []
     build(root, formats=["html"], report=said.append)
-    assert any("las subsecciones de la sección 1 suman 45 minutos y la sección dice 40: la agenda se solaparía" in m
-               for m in said)
+    assert ("aviso: course.yaml:17: las subsecciones de la sección 1 suman 45 minutos, pero la sección dice 40: la "
+            "agenda se solaparía; ajusta los minutos para que coincidan") in said
 
 
 def test_messages_keep_shortcodes_count_in_spanish_and_say_aviso(make_course):
