@@ -57,7 +57,6 @@ class BuildResult:
     slides: dict[str, int] = field(default_factory=dict)
     up_to_date: bool = False
     seconds: float = 0.0
-    rendered: list[RenderedDeck] = field(default_factory=list)
 
 
 def load(root: Path) -> Course:
@@ -167,7 +166,7 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
     all_jobs = _plan_jobs(root, rendered, list(FORMATS), _tree_digest(themes, cache / "temas"), marp_version(root))
     jobs = [job for job in all_jobs if job[1].name in formats]
     manifest = _manifest(root, inputs, jobs, course, catalog, extra_files)
-    result = BuildResult(dist=dist, rendered=rendered, slides={i.deck.id: len(i.slides) for i in rendered})
+    result = BuildResult(dist=dist, slides={i.deck.id: len(i.slides) for i in rendered})
     if not force and not selected and _same_manifest(previous, manifest) and publish.intact(cache, root, dist):
         result.up_to_date = True
         result.seconds = time.perf_counter() - started
@@ -369,7 +368,7 @@ def _stage_outputs(info, rendered, jobs, outputs, staging, course) -> None:
             shutil.copyfile(source, target)
             size = bundle.human_size(target.stat().st_size)
             by_deck.setdefault(item.deck.id, {})[fmt.name] = bundle.Download(item.deck.title, name, size)
-    subsections = {s["id"]: s for s in course.data["secciones"]}
+    sections = {s.id: s for s in course.sections}
     for item in rendered:
         deck, files = item.deck, by_deck.get(item.deck.id, {})
         if deck.kind == "guia":
@@ -377,8 +376,7 @@ def _stage_outputs(info, rendered, jobs, outputs, staging, course) -> None:
                 d = files["pdf"]
                 info.guides.append(bundle.Download(deck.title, d.href, d.size, deck.description, "guia"))
             continue
-        sections = [subsections[s["id"]] for s in deck.sections]
-        schedule = ", ".join(f"{s['hora_inicio']}–{s['hora_fin']}" for s in sections)
+        schedule = ", ".join(f"{sections[s].start}–{sections[s].end}" for s in deck.section_ids)
         info.presentations.append({
             "titulo": deck.title, "descripcion": deck.description, "diapositivas": len(item.slides),
             "horario": schedule, "html": files.get("html"), "pdf": files.get("pdf"), "notas": files.get("notas"),

@@ -125,9 +125,10 @@ def _check_agenda(course: Course, rendered: list[RenderedDeck]) -> list[Finding]
         deck = item.deck
         if deck.kind != "presentacion":
             continue
-        expected = [s["id"] for section in deck.sections for s in section["subsecciones"]]
+        blocks = [b for b in course.blocks if b.section in deck.section_ids]
+        expected = [b.id for b in blocks]
         dividers = [s.block for s in item.slides if "divisor" in s.classes and s.block and
-                    any(s.title == sub["titulo"] for sec in deck.sections for sub in sec["subsecciones"])]
+                    any(s.title == b.title for b in blocks)]
         if dividers != expected:
             missing = [x for x in expected if x not in dividers]
             what = (f"le faltan los divisores de {', '.join(missing)}" if missing

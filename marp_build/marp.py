@@ -22,7 +22,7 @@ from pathlib import Path
 from marp_build.doctor import find_browser, find_marp
 from marp_build.errors import BrowserNotFoundError, BundleError, MarpBuildError, MarpError
 
-__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "run_batches", "marp_command", "stage_inputs"]
+__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "marp_command", "stage_inputs"]
 
 
 @dataclass(frozen=True)
@@ -299,17 +299,6 @@ def start_batches(
         )
         running.append((batch, cmd, process))
     return Conversion(running, browser, on_done)
-
-
-def run_batches(
-    root: Path,
-    batches: Sequence[Batch],
-    themes: Sequence[Path],
-    workdir: Path,
-    on_done: Callable[[Batch, float], None] | None = None,
-) -> None:
-    """Run one marp-cli process per batch, all at the same time, and check every one (see `start_batches`)."""
-    start_batches(root, batches, themes, workdir, on_done).wait()
 
 
 def embed_images(markdown: str, images: Path) -> str:

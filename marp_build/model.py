@@ -32,6 +32,41 @@ def spanish_date(iso: str) -> str:
 
 
 @dataclass(frozen=True)
+class Break:
+    """A pause in the schedule, after a section or subsection (`after`), with its clock times."""
+
+    title: str
+    minutes: int
+    after: str
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A subsection of the program: the unit of the agenda, the dividers and the rehearsal."""
+
+    id: str
+    title: str
+    minutes: int
+    start: str
+    end: str
+    section: str
+    pause: Break | None = None  # the break right after it, if any
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    minutes: int
+    start: str
+    end: str
+    blocks: tuple[Block, ...]
+    pause: Break | None = None
+
+
+@dataclass(frozen=True)
 class Deck:
     """One Marp document to build: a section deck (16:9) or a printable guide (A4)."""
 
@@ -40,33 +75,38 @@ class Deck:
     title: str
     kind: str  # "presentacion" | "guia"
     description: str
-    sections: tuple[dict[str, Any], ...]
-    line: int  # line of its entry in course.yaml
+    sections: tuple[dict[str, Any], ...]  # as templates see them (course.yaml plus clock times)
 
     @property
-    def markdown_name(self) -> str:
-        return f"{self.id}.md"
+    def section_ids(self) -> tuple[str, ...]:
+        return tuple(s["id"] for s in self.sections)
 
 
 @dataclass(frozen=True)
 class Course:
-    """The course as templates see it: `data` is course.yaml plus clock times; decks in build order."""
+    """The course: typed sections, blocks and breaks for the code; `data` (course.yaml plus clock times, a
+    copy: the loaded YAML is never changed) for the templates; decks in build order."""
 
     root: Path
     data: dict[str, Any]
     decks: tuple[Deck, ...]
     source: CourseSource
+    sections: tuple[Section, ...] = ()
+    breaks: tuple[Break, ...] = ()
 
     @property
-    def presentations(self) -> tuple[Deck, ...]:
-        return tuple(d for d in self.decks if d.kind == "presentacion")
+    def blocks(self) -> tuple[Block, ...]:
+        return tuple(block for section in self.sections for block in section.blocks)
+
+    def block(self, block_id: str | None) -> Block | None:
+        return next((b for b in self.blocks if b.id == block_id), None)
+
+    def pause_after(self, place: str | None) -> Break | None:
+        return next((b for b in self.breaks if b.after == place), None)
 
     @property
-    def guides(self) -> tuple[Deck, ...]:
-        return tuple(d for d in self.decks if d.kind == "guia")
-
-    def deck(self, deck_id: str) -> Deck:
-        return next(d for d in self.decks if d.id == deck_id)
+    def duration(self) -> int:
+        return int(self.data["duracion_minutos"])
 
 
 def _clock(start: datetime, minutes: int) -> str:
@@ -219,7 +259,6 @@ def build_course(source: CourseSource, root: Path) -> Course:
                     kind=kind,
                     description=entry.get("descripcion", ""),
                     sections=tuple(sections[s] for s in entry.get("secciones", []) if s in sections),
-                    line=source.line_of((key, i)),
                 )
             )
     _check_breaks(data, issue)
@@ -236,7 +275,28 @@ def build_course(source: CourseSource, root: Path) -> Course:
     _add_clock_times(data)
     data["contactos_de_ejemplo"] = placeholder_contacts(data["soporte"]["contacto"])
     data["fecha_revision"] = spanish_date(data["revisado"])
-    return Course(root=root, data=data, decks=tuple(decks), source=source)
+    typed_sections, typed_breaks = _typed(data)
+    return Course(root=root, data=data, decks=tuple(decks), source=source, sections=typed_sections,
+                  breaks=typed_breaks)
+
+
+def _typed(data: dict[str, Any]) -> tuple[tuple[Section, ...], tuple[Break, ...]]:
+    """The schedule as records, read once from the data the clock times were added to."""
+
+    def pause(raw: dict[str, Any] | None) -> Break | None:
+        if not raw:
+            return None
+        return Break(raw["titulo"], raw["minutos"], raw["despues_de"], raw["hora_inicio"], raw["hora_fin"])
+
+    sections = tuple(
+        Section(s["id"], s["titulo"], s["minutos"], s["hora_inicio"], s["hora_fin"], tuple(
+            Block(b["id"], b["titulo"], b["minutos"], b["hora_inicio"], b["hora_fin"], s["id"], pause(b.get("descanso")))
+            for b in s["subsecciones"]
+        ), pause(s.get("descanso")))
+        for s in data["secciones"]
+    )
+    breaks = tuple(pause(b) for b in data.get("descansos", []) if "hora_inicio" in b)
+    return sections, breaks
 
 
 def schedule_issues(course: Course) -> list[Issue]:

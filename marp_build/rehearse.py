@@ -152,9 +152,8 @@ class Rehearsal:
 def rehearse(course: Course, rendered: list[RenderedDeck], wpm: int = DEFAULT_WPM) -> Rehearsal:
     """Group the presentations' slides by subsection and estimate each block's time."""
     blocks: dict[str, Block] = {}
-    for section in course.data["secciones"]:
-        for sub in section["subsecciones"]:
-            blocks[sub["id"]] = Block(sub["id"], sub["titulo"], sub["minutos"], "", "course.yaml", 1, wpm=wpm)
+    for item in course.blocks:
+        blocks[item.id] = Block(item.id, item.title, item.minutes, "", "course.yaml", 1, wpm=wpm)
     for item in rendered:
         if item.deck.kind != "presentacion":
             continue
@@ -166,7 +165,7 @@ def rehearse(course: Course, rendered: list[RenderedDeck], wpm: int = DEFAULT_WP
             if not block.slides or ("divisor" in slide.classes and slide.title == block.title):
                 block.deck, block.source, block.line = item.deck.id, slide.source, slide.line
             block.slides.append(slide)
-    return Rehearsal(list(blocks.values()), course.data["duracion_minutos"], wpm, list(course.data.get("descansos", [])))
+    return Rehearsal(list(blocks.values()), course.duration, wpm, list(course.data.get("descansos", [])))
 
 
 def bar_chart_svg(plan: Rehearsal) -> str:
@@ -209,10 +208,9 @@ def render_script(course: Course, item: RenderedDeck, wpm: int = DEFAULT_WPM) ->
     from marp_build.marp import page_css
     from marp_build.render import make_environment
 
-    subsections = {sub["id"]: sub for section in course.data["secciones"] for sub in section["subsecciones"]}
     slides, previous = [], None
     for slide in item.slides:
-        sub = subsections.get(slide.block or "")
+        sub = course.block(slide.block)
         paragraphs = [
             {"texto": re.sub(r"[*_`]", "", " ".join(chunk.split())), "fuente": bool(_SOURCE_LINE_RE.match(chunk))}
             for chunk in re.split(r"\n\s*\n|\n(?=fuentes?\b)", slide.notes, flags=re.I) if chunk.strip()
@@ -221,7 +219,7 @@ def render_script(course: Course, item: RenderedDeck, wpm: int = DEFAULT_WPM) ->
         slides.append({
             "numero": slide.number, "titulo": slide.title, "minutos": slide.minutes, "parrafos": paragraphs,
             "palabras": words, "minutos_habla": words / wpm,
-            "bloque": f"{sub['id']} {sub['titulo']}" if sub else "", "hora_fin": sub["hora_fin"] if sub else "",
+            "bloque": f"{sub.id} {sub.title}" if sub else "", "hora_fin": sub.end if sub else "",
             "bloque_nuevo": bool(sub) and slide.block != previous,
         })
         previous = slide.block

@@ -356,13 +356,13 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
         raise TemplateError(Issue(deck.template, 1, msg, "plantilla"))
     front = "\n".join(_MARK_RE.sub("", line) for line in lines[separators[0] : separators[1] + 1])
     bounds = [*separators[1:], len(lines)]
-    subsections = {sub["id"]: sub for section in course.data["secciones"] for sub in section["subsecciones"]}
     template_lines = (course.root / deck.template).read_text(encoding="utf-8").splitlines()
     # The first slide has no separator of its own: point at the line that opens the slides block.
     block_line = next((i for i, text_line in enumerate(template_lines, 1) if "block slides" in text_line), 0)
     first_line = next((n for n in range(block_line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), 1)
     # Slides before the first divider (cover, agenda, opening) count inside the deck's first block.
     first_sub = deck.sections[0]["subsecciones"][0]["id"] if deck.sections and deck.kind == "presentacion" else None
+    # ("subsecciones" of the deck's first section: `deck.sections` is the template view of the schedule.)
     block: str | None = first_sub
     chunks, slides = [], []
     for number, (start, end) in enumerate(zip(bounds, bounds[1:]), start=1):
@@ -386,7 +386,7 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
                 minutes += float(value)
             elif kind == "descanso":  # a break slide: it and what follows belong to no block
                 block = None
-                pause = next((b for b in course.data.get("descansos", []) if b["despues_de"] == value), None)
+                pause = course.pause_after(value)
             elif kind == "hecho":
                 cited.append(value)
         body = _COMMENT_RE.sub(_plain_note, _comments_on_their_own(_MARK_RE.sub("", raw).strip("\n")))
@@ -402,13 +402,13 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
         heading = re.search(r"^#{1,6}\s+(.+)$", _COMMENT_RE.sub("", body), re.M)
         box = re.search(r'<div class="caja-titulo">([^<]+)</div>', body)
         title = html.unescape(heading.group(1).strip() if heading else box.group(1).strip() if box else "")
-        if block and block in subsections and deck.kind == "presentacion":
-            sub = subsections[block]
+        current = course.block(block)
+        if current and deck.kind == "presentacion":
             # Shown first in the presenter view: where we are and when this block must end.
-            body = f"<!-- ⏱ {note_text(sub['id'])} {note_text(sub['titulo'])} · termina a las {sub['hora_fin']} -->\n\n{body}"
+            body = f"<!-- ⏱ {note_text(current.id)} {note_text(current.title)} · termina a las {current.end} -->\n\n{body}"
         elif pause and deck.kind == "presentacion":
-            body = (f"<!-- ⏱ {note_text(pause['titulo'])} de {pause['minutos']} min · de {pause['hora_inicio']} a "
-                    f"{pause['hora_fin']}: retomen a las {pause['hora_fin']} -->\n\n{body}")
+            body = (f"<!-- ⏱ {note_text(pause.title)} de {pause.minutes} min · de {pause.start} a "
+                    f"{pause.end}: retomen a las {pause.end} -->\n\n{body}")
         chunks.append(body.strip("\n"))
         slides.append(Slide(number, title, source, line, block, notes, minutes, classes, tuple(cited)))
     markdown = front.rstrip("\n") + "\n\n" + "\n\n---\n\n".join(chunks) + "\n"

@@ -14,8 +14,14 @@ def test_clock_times_and_decks(make_course):
     assert (section["hora_inicio"], section["hora_fin"]) == ("10:00", "10:40")
     assert [(s["hora_inicio"], s["hora_fin"]) for s in section["subsecciones"]] == [("10:00", "10:25"), ("10:25", "10:40")]
     assert course.data["fecha_revision"] == "30 de noviembre de 2026"
-    assert [d.id for d in course.presentations] == ["01-prueba"]
-    assert [d.id for d in course.guides] == ["guia-prueba"]
+    assert [(d.id, d.kind) for d in course.decks] == [("01-prueba", "presentacion"), ("guia-prueba", "guia")]
+    # The typed schedule the code reads (templates read `data`): the same clock times.
+    assert [(b.id, b.title, b.start, b.end, b.section) for b in course.blocks] == [
+        ("1.1", "Tokens", "10:00", "10:25", "1"), ("1.2", "Ajuste fino", "10:25", "10:40", "1")]
+    assert course.block("1.2").minutes == 15 and course.block("9.9") is None
+    assert (course.sections[0].start, course.sections[0].end, course.duration) == ("10:00", "10:40", 40)
+    # The loaded YAML is not changed: derived values live in the model's copy.
+    assert "hora_inicio" not in course.source.data["secciones"][0]
 
 
 def test_cross_field_errors(make_course):
