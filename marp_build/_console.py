@@ -25,7 +25,7 @@ ISSUES_HINT = (
 
 def plural(count: int, singular: str, plural_form: str) -> str:
     """'1 error', '3 errores' (Spanish readers notice '1 errores')."""
-    number = f"{count:,}".replace(",", ".") if count >= 10_000 else str(count)
+    number = f"{count:,}".replace(",", " ") if count >= 10_000 else str(count)  # course rule: 52 000
     return f"{number} {singular if count == 1 else plural_form}"
 
 

@@ -14,25 +14,20 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from marp_build import bundle, facts, quick
+from marp_build import bundle, facts, publish, quick
 from marp_build.doctor import marp_version
+from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UnsafeSourceError, UsageError
 from marp_build.livemarp import LiveMarp
-from marp_build.errors import BrowserNotFoundError, TemplateError, UnsafeOutputError, UnsafeSourceError, UsageError
 from marp_build.load import load_course
 from marp_build.marp import FORMATS, Batch, Format, prepare_themes, stage_inputs, start_batches
-from marp_build.model import Course, Deck, build_course
+from marp_build.model import Course, Deck, build_course, schedule_issues
 from marp_build.render import DATA_DIR, RenderedDeck, render_decks
 from marp_build.rehearse import rehearse, render_report, render_script
 from marp_build.schema import validate
-from marp_build.quick import MANIFEST
-from marp_build.quick import file_stamps as _file_stamps
-from marp_build.quick import intact as _intact
-from marp_build.quick import read_json as _read_json
 from marp_build.sources import outside_links
 
 __all__ = ["BuildResult", "Progress", "build", "load", "DEFAULT_FORMATS", "output_name"]
@@ -63,7 +58,6 @@ class BuildResult:
     slides: dict[str, int] = field(default_factory=dict)
     up_to_date: bool = False
     seconds: float = 0.0
-    rendered: list[RenderedDeck] = field(default_factory=list)
 
 
 def load(root: Path) -> Course:
@@ -129,10 +123,10 @@ def build(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"formato desconocido: {', '.join(unknown)}; usa {', '.join(FORMATS)}")
-    check_output_folder(root, dist)
+    publish.check_output_folder(root, dist)
     cache = quick.cache_folder(root)
-    with project_lock(cache, say):
-        _remove_leftovers(dist)
+    with publish.project_lock(cache, say):
+        publish.remove_leftovers(dist)
         return _build(root, dist, cache, formats, only, force, say, progress, started, converter)
 
 
@@ -144,13 +138,13 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
     if not force and not only and quick.up_to_date(root, dist, cache, formats):  # from stamps, nothing read
         say("nada cambió: dist/ ya está al día")
         return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
-    manifest_path = dist / MANIFEST
-    previous = _read_json(manifest_path)
+    manifest_path = dist / publish.MANIFEST
+    previous = publish.read_json(manifest_path)
     state = quick.inputs_state(root, formats)  # every input stamped, then hashed, before anything reads it
     # A build of some decks only (--solo) may leave others out: the next full build must not take it as done.
     inputs = state.digest if not only else f"{state.digest}:solo:{','.join(sorted(only))}"
     if (not force and not only and isinstance(previous, dict) and previous.get("entradas") == inputs
-            and _intact(cache, root, dist)):
+            and publish.intact(cache, root, dist)):
         quick.write_inputs(cache, root, dist, state)
         say("nada cambió: dist/ ya está al día")
         return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
@@ -178,7 +172,7 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
     # 1. Gather: everything that can fail on the user's sources fails here, before any file is written.
     links = outside_links(root)
     if links:
-        raise UnsafeSourceError("\n".join(problem.message for problem in links))
+        raise UnsafeSourceError(*(Issue(p.file, None, p.message, "enlace-simbolico") for p in links))
     course = load(root)
     selected = set(only) if only else None
     if selected:
@@ -191,8 +185,8 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
     say(f"{len(rendered)} documentos generados desde las plantillas")
     catalog = bundle.load_catalog(root)
     extra_files = _extra_bundle_files(root)
-    for warning in schedule_warnings(course):
-        say(f"aviso: {warning}")
+    for issue in schedule_issues(course):
+        say(f"aviso: {issue.format()}")
 
     themes = prepare_themes(root / "themes", cache / "temas")
     images = root / "decks" / IMAGES_DIR
@@ -203,8 +197,8 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
     all_jobs = _plan_jobs(root, rendered, list(FORMATS), _tree_digest(themes, cache / "temas"), marp_version(root))
     jobs = [job for job in all_jobs if job[1].name in formats]
     manifest = _manifest(root, inputs, jobs, course, catalog, extra_files)
-    result = BuildResult(dist=dist, rendered=rendered, slides={i.deck.id: len(i.slides) for i in rendered})
-    if not force and not selected and _same_manifest(previous, manifest) and _intact(cache, root, dist):
+    result = BuildResult(dist=dist, slides={i.deck.id: len(i.slides) for i in rendered})
+    if not force and not selected and _same_manifest(previous, manifest) and publish.intact(cache, root, dist):
         result.up_to_date = True
         result.seconds = time.perf_counter() - started
         say("nada cambió: dist/ ya está al día")
@@ -238,11 +232,7 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
         conversion = start_batches(root, batches, themes, cache, on_done, converter=converter)
 
     # 4. While marp-cli works, assemble the rest of the new dist/ next to the old one; swap at the end.
-    staging = dist.parent / f".{dist.name}{_STAGING}{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    (staging / _OURS).write_text("carpeta temporal de marp-build: se puede borrar\n", encoding="utf-8")
+    staging = publish.new_staging(dist)
     finished = False
     try:
         info = _stage_static(course, rendered, staging, catalog, extra_files)
@@ -260,13 +250,13 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
         result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
         _stage_outputs(info, rendered, all_jobs, outputs, staging, course)
         bundle.render_landing(course, info, staging / "index.html")
-        (staging / _OURS).unlink()
-        stamps = _file_stamps(staging)
+        publish.finish_staging(staging)
+        stamps = publish.file_stamps(staging)
         manifest["archivos"] = sorted(stamps)
-        manifest_path_new = staging / MANIFEST
+        manifest_path_new = staging / publish.MANIFEST
         manifest_path_new.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-        _swap(staging, dist)
-        _write_stamps(cache, root, dist, stamps)
+        publish.swap(staging, dist)
+        publish.write_stamps(cache, root, dist, stamps)
         quick.write_inputs(cache, root, dist, None if selected else state)
         finished = True
     finally:
@@ -340,28 +330,17 @@ def _check_images(root: Path, rendered: list[RenderedDeck]) -> None:
         for ref in dict.fromkeys(_IMAGE_RE.findall(item.markdown)):
             if not (root / "decks" / ref).is_file():
                 line = next((n for n, text in enumerate(template, 1) if ref in text), 1)
-                problems.append(
-                    f"{item.deck.template}:{line}: la imagen {ref} no existe en decks/{IMAGES_DIR}/; "
-                    "revisa el nombre o agrega el archivo"
-                )
+                problems.append(Issue(item.deck.template, line, f"la imagen {ref} no existe en decks/{IMAGES_DIR}/; "
+                                      "revisa el nombre o agrega el archivo", "imagen-falta"))
     if problems:
-        raise TemplateError("\n".join(problems))
+        raise TemplateError(*problems)
 
 
 def _extra_bundle_files(root: Path) -> dict[str, bytes]:
-    """Files generated into the bundle: the stand-alone validator for attendees (same code as ours)."""
-    validator = Path(__file__).with_name("validate_data.py")
-    if not validator.is_file():
-        return {}
-    source = validator.read_text(encoding="utf-8")
-    converter = validator.with_name("convert_data.py").read_text(encoding="utf-8")
-    # Next to the validator, the converter imports it under its bundled name.
-    converter = converter.replace("from marp_build.validate_data import", "from validar_datos import")
-    return {
-        "codigo/validar_datos.py": source.encode("utf-8"),
-        "codigo/convertir_hoja.py": converter.encode("utf-8"),
-        "codigo/validar_datos_colab.ipynb": bundle.validator_notebook(source, converter),
-    }
+    """Files generated into the bundle: the attendees' validar_datos.py (joined from datacheck) and its notebook."""
+    from datacheck.amalgamate import bundle_files
+
+    return bundle_files()
 
 
 def _store(batches: list[Batch], todo: dict[str, list[tuple[RenderedDeck, str]]], outputs: Path) -> None:
@@ -386,7 +365,7 @@ def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.Lan
         bundle.copy_data(data_dir, staging / "datos", extra_files)
         zip_path = bundle.write_zip(data_dir, staging / bundle.ZIP_NAME, extra_files)
         info.zip = bundle.Download("Datos y plantillas", bundle.ZIP_NAME, bundle.human_size(zip_path.stat().st_size))
-        info.datasets, info.code = _catalog_downloads(catalog, staging)
+        info.datasets, info.code = bundle.catalog_downloads(catalog, staging)
     # The instructor's rehearsal report: not linked from the attendees' page.
     (staging / "instructor").mkdir(exist_ok=True)
     report = render_report(course, rehearse(course, rendered))
@@ -424,7 +403,7 @@ def _stage_outputs(info, rendered, jobs, outputs, staging, course) -> None:
             shutil.copyfile(source, target)
             size = bundle.human_size(target.stat().st_size)
             by_deck.setdefault(item.deck.id, {})[fmt.name] = bundle.Download(item.deck.title, name, size)
-    subsections = {s["id"]: s for s in course.data["secciones"]}
+    sections = {s.id: s for s in course.sections}
     for item in rendered:
         deck, files = item.deck, by_deck.get(item.deck.id, {})
         if deck.kind == "guia":
@@ -432,50 +411,11 @@ def _stage_outputs(info, rendered, jobs, outputs, staging, course) -> None:
                 d = files["pdf"]
                 info.guides.append(bundle.Download(deck.title, d.href, d.size, deck.description, "guia"))
             continue
-        sections = [subsections[s["id"]] for s in deck.sections]
-        schedule = ", ".join(f"{s['hora_inicio']}–{s['hora_fin']}" for s in sections)
+        schedule = ", ".join(f"{sections[s].start}–{sections[s].end}" for s in deck.section_ids)
         info.presentations.append({
             "titulo": deck.title, "descripcion": deck.description, "diapositivas": len(item.slides),
             "horario": schedule, "html": files.get("html"), "pdf": files.get("pdf"), "notas": files.get("notas"),
         })
-
-
-_ROLE_NAMES = {"entrenamiento": "entrenamiento", "validacion": "validación"}
-_FORMAT_NAMES = {
-    "jsonl-chat": "JSONL (chat)",
-    "csv-clasificador": "CSV (texto, etiqueta)",
-    "csv-hoja": "CSV (hoja de cálculo)",
-}
-
-
-def _catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], list[dict]]:
-    datasets, code = [], []
-    for entry in catalog:
-        files = entry.get("archivos", {})
-        downloads = []
-        for role, relative in files.items():
-            path = staging / "datos" / relative
-            if path.is_file():
-                label = Path(relative).name
-                downloads.append(bundle.Download(label, f"datos/{relative}", bundle.human_size(path.stat().st_size),
-                                                 _ROLE_NAMES.get(role, role)))
-        item = dict(entry, descargas=downloads, formato_legible=_FORMAT_NAMES.get(entry.get("formato", ""), entry.get("formato", "")))
-        (code if entry.get("tarea") == "codigo" else datasets).append(item)
-    validator = [
-        bundle.Download(Path(name).name, f"datos/{name}", bundle.human_size((staging / "datos" / name).stat().st_size))
-        for name in ("codigo/validar_datos_colab.ipynb", "codigo/validar_datos.py", "codigo/convertir_hoja.py")
-        if (staging / "datos" / name).is_file()
-    ]
-    if validator:
-        code.insert(0, {
-            "id": "codigo-validador",
-            "titulo": "Validador de datos",
-            "descripcion": "Revisa tu JSONL o CSV antes de entrenar, y convierte una hoja de ejemplos en JSONL: abre "
-                           "el cuaderno en Google Colab y elige tu archivo, o ejecuta «python validar_datos.py "
-                           "archivo» en tu computadora.",
-            "descargas": validator,
-        })
-    return datasets, code
 
 
 def _copy_images(images: Path, target: Path) -> None:
@@ -486,29 +426,6 @@ def _copy_images(images: Path, target: Path) -> None:
             out = target / path.relative_to(images)
             out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, out)
-
-
-def _swap(staging: Path, dist: Path) -> None:
-    """Replace dist/ by the staged folder: two renames, so dist/ is never half-written.
-
-    The previous dist/ is deleted only when it holds nothing but what marp-build wrote there.
-
-    Raises:
-        UnsafeOutputError: dist/ holds files the previous build did not write (they are left where they are).
-    """
-    foreign = _foreign_files(dist)
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (f" y {len(foreign) - 5} más" if len(foreign) > 5 else "")
-        raise UnsafeOutputError(
-            f"{dist}: tiene archivos que marp-build no creó ({shown}); muévelos a otra carpeta y vuelve a "
-            "construir (marp-build no borra lo que no es suyo)"
-        )
-    old = dist.parent / f".{dist.name}{_PREVIOUS}{os.getpid()}"
-    if dist.exists():
-        os.replace(dist, old)
-    os.replace(staging, dist)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _cached(outputs: Path, key: str, fmt: Format) -> Path:
@@ -533,109 +450,7 @@ def _prune(outputs: Path, keep: set[str], formats: set[str], since: float = floa
             path.unlink(missing_ok=True)
 
 
-def _write_stamps(cache: Path, root: Path, dist: Path, stamps: dict[str, list[int]]) -> None:
-    path = quick.stamps_path(cache, root, dist)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(stamps, sort_keys=True), encoding="utf-8")
-
-
 def _same_manifest(previous: object, manifest: dict) -> bool:
     if not isinstance(previous, dict):
         return False
     return {k: v for k, v in previous.items() if k != "archivos"} == manifest
-
-
-def _foreign_files(dist: Path) -> list[str]:
-    """Files in an existing dist/ that the build which wrote it did not list."""
-    if not dist.is_dir():
-        return []
-    listed = _read_json(dist / MANIFEST)
-    known = set(listed.get("archivos", {})) if isinstance(listed, dict) else set()
-    if not known:  # written before builds listed their files: trust the marker (see check_output_folder)
-        return []
-    known.add(MANIFEST)
-    return [name for name in _file_stamps(dist) if name not in known]
-
-
-# Folder safety ---------------------------------------------------------------------------------------
-
-_OURS = ".marp-build-temporal"  # marks a staging folder while it is being filled
-_STAGING = "-nuevo-"
-_PREVIOUS = "-anterior-"
-SOURCE_NAMES = ("course.yaml", "decks", "partials", "themes", DATA_DIR, "marp_build", ".git")
-
-
-def check_output_folder(root: Path, dist: Path) -> None:
-    """Refuse any output folder a build could hurt: nothing is deleted to find out.
-
-    Raises:
-        UnsafeOutputError: `dist` is the course itself, contains or lies inside its sources, is a file, or is a
-            non-empty folder that marp-build did not create.
-    """
-    root, dist = root.resolve(), dist.resolve()
-    fix = "usa la carpeta por defecto (dist/) o una carpeta nueva con --salida"
-    if dist == root or root.is_relative_to(dist):
-        raise UnsafeOutputError(f"--salida {dist}: es la carpeta del curso (o la contiene) y se borraría al construir; {fix}")
-    for name in SOURCE_NAMES:
-        source = root / name
-        if source.exists() and (dist.is_relative_to(source.resolve()) or source.resolve().is_relative_to(dist)):
-            raise UnsafeOutputError(f"--salida {dist}: está dentro de {name} o lo contiene; {fix}")
-    if dist.exists() or dist.is_symlink():
-        if not dist.is_dir():
-            raise UnsafeOutputError(f"--salida {dist}: ya existe y no es una carpeta; {fix}")
-        if any(dist.iterdir()) and not (dist / MANIFEST).is_file():
-            raise UnsafeOutputError(
-                f"--salida {dist}: la carpeta tiene archivos y no la creó marp-build; para no borrar nada, {fix} "
-                "(o vacíala tú)"
-            )
-
-
-def _remove_leftovers(dist: Path) -> None:
-    """Staging folders left by a build that was killed (only ours: named after dist/ and marked)."""
-    parent = dist.parent
-    if not parent.is_dir():
-        return
-    for pattern, marker in ((f".{dist.name}{_STAGING}*", _OURS), (f".{dist.name}{_PREVIOUS}*", MANIFEST)):
-        for folder in parent.glob(pattern):
-            if folder.is_dir() and not folder.is_symlink() and (folder / marker).is_file():
-                shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextmanager
-def project_lock(cache: Path, say: Reporter) -> Iterator[None]:
-    """One build at a time per course: a second one waits for the first and says so."""
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / "construccion.lock", "a+b") as handle:
-        try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks; builds are rarely concurrent there
-            yield
-            return
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            say("otra construcción de este curso está en marcha; espero a que termine…")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def schedule_warnings(course: Course) -> list[str]:
-    """Minutes that do not add up: the agenda's clock times would overlap or leave gaps."""
-    found = []
-    data = course.data
-    total = 0
-    for i, section in enumerate(data["secciones"]):
-        total += section["minutos"]
-        subs = sum(s["minutos"] for s in section["subsecciones"])
-        if subs != section["minutos"]:
-            line = course.source.line_of(("secciones", i, "minutos"))
-            found.append(f"course.yaml:{line}: las subsecciones de la sección {section['id']} suman {subs} minutos y la "
-                         f"sección dice {section['minutos']}: la agenda se solaparía; ajusta los minutos")
-    if total != data["duracion_minutos"]:
-        line = course.source.line_of(("duracion_minutos",))
-        found.append(f"course.yaml:{line}: las secciones suman {total} minutos y duracion_minutos dice "
-                     f"{data['duracion_minutos']}; ajusta los minutos")
-    return found

@@ -13,12 +13,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from marp_build import doctor, facts
-from marp_build.errors import BrowserNotFoundError, MarpBuildError, SchemaError
-from marp_build.model import Course
-from marp_build.render import DATA_DIR, RenderedDeck, Slide
+from marp_build import doctor, facts, wordlist
+from marp_build.errors import BrowserNotFoundError, MarpBuildError
 from marp_build.marp import HTML_ALLOWLIST
-from marp_build.rehearse import DEFAULT_WPM, rehearse
+from marp_build.model import Course, schedule_issues
+from marp_build.render import DATA_DIR, RenderedDeck, Slide
+from marp_build.rehearse import CUE_TOLERANCE, DEFAULT_WPM, decimal, rehearse
 from marp_build.sources import outside_links
 
 __all__ = ["Finding", "CheckReport", "run_check"]
@@ -81,12 +81,9 @@ class CheckReport:
         return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def _from_message(text: str, code: str, level: str = "error") -> Finding:
-    """Turn one `file:line: message` line of a pipeline error into a finding."""
-    match = re.match(r"^([^:\s]+):(\d+)(?::\d+)?: (.*)$", text, re.S)
-    if match:
-        return Finding(match.group(1), int(match.group(2)), level, code, match.group(3))
-    return Finding("course.yaml", 1, level, code, text)
+def _findings(err: MarpBuildError, fallback_file: str = "course.yaml") -> list[Finding]:
+    """The records a pipeline error carries, as findings (no message is read back)."""
+    return [Finding(i.file or fallback_file, i.line or 0, "error", i.code or err.code, i.message) for i in err.issues]
 
 
 def _template_line(root: Path, slide: Slide, needle: str) -> int:
@@ -109,21 +106,16 @@ def _slide_chunks(item: RenderedDeck) -> list[str]:
 
 
 def _check_timing(course: Course) -> list[Finding]:
-    found = []
-    source = course.source
-    total = 0
-    for i, section in enumerate(course.data["secciones"]):
-        total += section["minutos"]
-        subs = sum(s["minutos"] for s in section["subsecciones"])
-        if subs != section["minutos"]:
-            found.append(Finding("course.yaml", source.line_of(("secciones", i, "minutos")), "error", "minutos",
-                                 f"las subsecciones de la sección {section['id']} suman {subs} minutos, pero la "
-                                 f"sección dice {section['minutos']}; ajusta los minutos para que coincidan"))
-    if total != course.data["duracion_minutos"]:
-        found.append(Finding("course.yaml", source.line_of(("duracion_minutos",)), "error", "minutos",
-                             f"las secciones suman {total} minutos, pero duracion_minutos dice "
-                             f"{course.data['duracion_minutos']}; ajusta los minutos para que coincidan"))
-    return found
+    return [Finding(i.file, i.line or 0, "error", i.code, i.message) for i in schedule_issues(course)]
+
+
+def _check_contacts(course: Course) -> list[Finding]:
+    """Support contacts that are examples (a 555 number, an example domain) must not reach attendees."""
+    contact = course.data["soporte"]["contacto"]
+    return [Finding("course.yaml", course.source.line_of(("soporte", "contacto", key)), "warning", "contacto",
+                    f"soporte.contacto.{key} «{contact[key]}» {why}: pon el contacto real en course.yaml antes de "
+                    "publicar (mientras tanto la página de descargas muestra un aviso en su lugar)")
+            for key, why in course.data["contactos_de_ejemplo"].items()]
 
 
 def _check_agenda(course: Course, rendered: list[RenderedDeck]) -> list[Finding]:
@@ -133,9 +125,10 @@ def _check_agenda(course: Course, rendered: list[RenderedDeck]) -> list[Finding]
         deck = item.deck
         if deck.kind != "presentacion":
             continue
-        expected = [s["id"] for section in deck.sections for s in section["subsecciones"]]
+        blocks = [b for b in course.blocks if b.section in deck.section_ids]
+        expected = [b.id for b in blocks]
         dividers = [s.block for s in item.slides if "divisor" in s.classes and s.block and
-                    any(s.title == sub["titulo"] for sec in deck.sections for sub in sec["subsecciones"])]
+                    any(s.title == b.title for b in blocks)]
         if dividers != expected:
             missing = [x for x in expected if x not in dividers]
             what = (f"le faltan los divisores de {', '.join(missing)}" if missing
@@ -265,8 +258,9 @@ def _check_rehearsal(course: Course, rendered: list[RenderedDeck], wpm: int) -> 
     for block in plan.blocks:
         if block.estimate > block.budget * 1.1:
             found.append(Finding(block.source, block.line, "warning", "bloque-largo",
-                                 f"el bloque {block.id} «{block.title}» se estima en {_decimal(block.estimate)} min y tiene "
-                                 f"{block.budget}; acorta las notas o las actividades (ver marp-build rehearse)"))
+                                 f"el bloque {block.id} «{block.title}» se estima en {decimal(block.estimate)} min y "
+                                 f"tiene {block.budget}; acorta las notas o las actividades (ver marp-build rehearse)"))
+        found += _check_cues(block, wpm)
     if plan.estimate > plan.budget:
         found.append(Finding("course.yaml", course.source.line_of(("duracion_minutos",)), "error", "curso-largo",
                              f"el curso se estima en {plan.estimate:.0f} min y dura {plan.budget}; recorta contenido "
@@ -274,8 +268,23 @@ def _check_rehearsal(course: Course, rendered: list[RenderedDeck], wpm: int) -> 
     return found
 
 
-def _decimal(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+def _check_cues(block, wpm: int) -> list[Finding]:
+    """The notes' own cues ("≈2 min") must fit the block and agree with the word-count estimate."""
+    found = []
+    cues, estimate = block.cue_minutes, block.cued_estimate
+    where = f"bloque {block.id} «{block.title}»"
+    if cues > block.budget + 1e-9:
+        found.append(Finding(block.source, block.line, "error", "indicaciones",
+                             f"las indicaciones de tiempo de las notas («≈… min») del {where} suman {decimal(cues)} min "
+                             f"y el bloque tiene {block.budget}; quita o acorta diapositivas, o corrige las indicaciones"))
+    if estimate and abs(cues - estimate) > CUE_TOLERANCE * estimate:
+        slides = ", ".join(f"{s.number} «{s.title or 'sin título'}» (≈{decimal(cue)} / {decimal(est)} min)"
+                           for s, cue, est in block.cue_disagreements()[:6])
+        found.append(Finding(block.source, block.line, "warning", "indicaciones",
+                             f"en el {where} las indicaciones suman {decimal(cues)} min y las notas se estiman en "
+                             f"{decimal(estimate)} min a {wpm} palabras por minuto ({round((cues / estimate - 1) * 100):+d} %); "
+                             f"no coinciden en las diapositivas {slides}: ajusta la indicación o el largo de la nota"))
+    return found
 
 
 def _check_data(root: Path) -> list[Finding]:
@@ -288,10 +297,8 @@ def _check_data(root: Path) -> list[Finding]:
 
     try:
         catalog = load_catalog(root)
-    except SchemaError as err:
-        return [_from_message(issue, "catalogo") for issue in err.issues]
     except MarpBuildError as err:
-        return [_from_message(str(err), "catalogo")]
+        return [Finding(f.file, f.line, f.level, "catalogo", f.message) for f in _findings(err, f"{DATA_DIR}/catalogo.yaml")]
     catalog_path = f"{DATA_DIR}/catalogo.yaml"
     listed = set()
     spreadsheets = set()  # spreadsheet CSVs are converted to JSONL before use, not validated as classifiers
@@ -314,7 +321,7 @@ def _check_data(root: Path) -> list[Finding]:
                                          f"{entry.get('id')}: {relative} tiene {rows} ejemplos y el catálogo dice "
                                          f"{expected}; actualiza filas.{role}"))
     try:
-        from marp_build.validate_data import validate_path
+        from datacheck import validate_path
     except ImportError:  # the validator ships separately; without it only the catalog is checked
         return found
     for path in sorted(data_dir.rglob("*")):
@@ -446,7 +453,6 @@ def _slide_findings(course: Course, item: RenderedDeck, boxes, blocked: list[str
 def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha: str | None = None) -> CheckReport:
     """Run every check on the course at `root`; never raises for problems in the course, it reports them."""
     from marp_build.build import load
-    from marp_build.errors import TemplateError
     from marp_build.render import render_decks
 
     started = time.perf_counter()
@@ -460,19 +466,15 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
         return report
     try:
         course = load(root)
-    except SchemaError as err:
-        report.findings += [_from_message(issue, "esquema") for issue in err.issues]
-        report.seconds = time.perf_counter() - started
-        return report
     except MarpBuildError as err:
-        report.findings.append(_from_message(str(err), "yaml"))
+        report.findings += _findings(err)
         report.seconds = time.perf_counter() - started
         return report
-    report.findings += _check_timing(course)
+    report.findings += _check_timing(course) + _check_contacts(course)
     try:
         rendered = render_decks(course)
-    except TemplateError as err:
-        report.findings += [_from_message(line, "plantilla") for line in str(err).splitlines()]
+    except MarpBuildError as err:
+        report.findings += _findings(err)
         report.seconds = time.perf_counter() - started
         return report
     report.decks = len(rendered)
@@ -480,6 +482,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
     report.findings += _check_agenda(course, rendered)
     report.findings += _check_links_images_notes(course, rendered)
     report.findings += _check_rehearsal(course, rendered, wpm)
+    report.findings += [Finding(w.file, w.line, w.level, w.code, w.message) for w in wordlist.scan(root, rendered)]
     report.findings += _check_data(root)
     report.findings += facts.check_facts(course, rendered, fecha)  # dated facts against the class date
     if browser and not any(f.code in ("imagen-falta",) for f in report.findings):
@@ -488,7 +491,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
         except BrowserNotFoundError as err:
             report.findings.append(Finding("(entorno)", 0, "error", "entorno", str(err)))
         except MarpBuildError as err:
-            report.findings += [_from_message(line, "conversion") for line in str(err).splitlines()[:1]]
+            report.findings += _findings(err, "(conversión)")[:1]
     report.findings.sort(key=lambda f: (f.level != "error", f.file, f.line, f.code))
     report.seconds = time.perf_counter() - started
     return report

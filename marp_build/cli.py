@@ -180,21 +180,39 @@ def rehearse(
         plan = run_rehearse(course, render_decks(course), ppm)
     except MarpBuildError as err:
         raise fail(err) from None
+    from marp_build.rehearse import decimal
+
     table = Table(title=f"Ensayo a {ppm} palabras por minuto", title_justify="left")
-    for header in ("Bloque", "Programa", "Diap.", "Palabras", "Habla", "Activ.", "Estimado", "Más pesada"):
+    headers = ("Bloque", "Programa", "Diap.", "Palabras", "Habla", "Activ.", "Estimado", "Indicado", "Más pesada")
+    for header in headers:
         table.add_column(header, justify="left" if header in ("Bloque", "Más pesada") else "right")
     for block in plan.blocks:
-        style = "red" if block.ratio > 1.1 else "yellow" if block.ratio > 1.0 else ""
+        over = block.ratio > 1.1 or block.cue_minutes > block.budget
+        style = "red" if over else "yellow" if block.ratio > 1.0 else ""
         heaviest = block.heaviest(1)
-        top = f"{heaviest[0][0].number}. {heaviest[0][0].title[:28]} ({heaviest[0][1]:.1f})" if heaviest else "—"
+        top = f"{heaviest[0][0].number}. {heaviest[0][0].title[:28]} ({decimal(heaviest[0][1])})" if heaviest else "—"
         table.add_row(f"{block.id} {block.title}", f"{block.budget} min", str(len(block.slides)), str(block.words),
-                      f"{block.talk_minutes:.1f}", f"{block.activity_minutes:.1f}",
-                      f"{block.estimate:.1f} ({block.ratio:.0%})", top, style=style)
+                      decimal(block.talk_minutes), decimal(block.activity_minutes),
+                      f"{decimal(block.estimate)} ({block.ratio:.0%})".replace("%", " %"), decimal(block.cue_minutes),
+                      top, style=style)
+        for pause in (b for b in plan.breaks if b["despues_de"] in (block.id, block.id.split(".")[0])
+                      and block is _last_block_of(plan, b["despues_de"])):
+            table.add_row(f"{pause['titulo']} {pause['hora_inicio']}–{pause['hora_fin']}", f"{pause['minutos']} min",
+                          "", "", "", "", decimal(pause["minutos"]), decimal(pause["minutos"]), "", style="dim")
     table.add_row("Total", f"{plan.budget} min", str(sum(len(b.slides) for b in plan.blocks)),
-                  str(sum(b.words for b in plan.blocks)), f"{sum(b.talk_minutes for b in plan.blocks):.1f}",
-                  f"{sum(b.activity_minutes for b in plan.blocks):.1f}", f"{plan.estimate:.1f}", "", style="bold")
+                  str(sum(b.words for b in plan.blocks)), decimal(sum(b.talk_minutes for b in plan.blocks)),
+                  decimal(sum(b.activity_minutes for b in plan.blocks)), decimal(plan.estimate),
+                  decimal(plan.cue_minutes), "", style="bold")
     out_console.print(table)
+    out_console.print("Estimado: palabras de las notas más actividades. Indicado: la suma de las indicaciones "
+                      "«≈ min» escritas en las notas. Minutos en decimal: 1,5 = 1 min 30 s.", markup=False)
     out_console.print("Informe con gráfico: dist/instructor/ensayo.html (se genera con `make slides`).", markup=False)
+
+
+def _last_block_of(plan, place: str):
+    """The block a break comes after: the subsection itself, or a section's last subsection."""
+    blocks = [b for b in plan.blocks if b.id == place or b.id.split(".")[0] == place]
+    return blocks[-1] if blocks else None
 
 
 @app.command()
@@ -236,7 +254,7 @@ def hechos(raiz: RootOption = Path("."), fecha: FechaOption = None) -> None:
 @app.command()
 def serve(
     raiz: RootOption = Path("."),
-    puerto: Annotated[int, typer.Option("--puerto", "--port", metavar="NÚMERO", help="Puerto local, de 1 a 65535 (solo 127.0.0.1).")] = 8000,
+    puerto: Annotated[int, typer.Option("--puerto", "--port", metavar="NÚMERO", help="Puerto local, de 1 a 65 535 (solo 127.0.0.1).")] = 8000,
     formato: Annotated[
         list[str] | None,
         typer.Option("--formato", "--format", "-f", metavar="FORMATO", help="Formatos a regenerar en cada cambio (por defecto html)."),
@@ -246,7 +264,7 @@ def serve(
     from marp_build.serve import LiveServer
 
     if not 1 <= puerto <= 65535:
-        raise UsageError(f"--puerto {puerto}: el puerto debe ser un número de 1 a 65535 (p. ej. 8000)")
+        raise UsageError(f"--puerto {puerto}: el puerto debe ser un número de 1 a 65 535 (p. ej. 8000)")
     def say(message: str) -> None:
         err_console.print(f"· {message}", markup=False)
 
@@ -298,6 +316,10 @@ def _check_wpm(wpm: int) -> None:
 
 def main() -> int:
     """Entry point of the `marp-build` script: the command line's one error boundary (see `run_app`)."""
+    import signal
+
+    # A terminated build stops like an interrupted one: marp-cli and its browser are stopped, dist/ untouched.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     code = run_app(app, "marp-build")
     raise SystemExit(code)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from marp_build.errors import CourseFileError
+from marp_build.errors import CourseFileError, Issue
 
 __all__ = ["CourseSource", "load_course", "load_yaml"]
 
@@ -74,17 +74,17 @@ def load_yaml(path: Path, display: str | None = None) -> CourseSource:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as err:
-        msg = f"{display}: no existe; crea el archivo del curso o indica otra carpeta con --raiz"
-        raise CourseFileError(msg) from err
+        msg = "no existe; crea el archivo del curso o indica otra carpeta con --raiz"
+        raise CourseFileError(Issue(display, None, msg)) from err
     except IsADirectoryError as err:
-        msg = f"{display}: es una carpeta, no un archivo; indica la carpeta del curso con --raiz"
-        raise CourseFileError(msg) from err
+        msg = "es una carpeta, no un archivo; indica la carpeta del curso con --raiz"
+        raise CourseFileError(Issue(display, None, msg)) from err
     except PermissionError as err:
-        msg = f"{display}: no se puede leer (permiso denegado); revisa los permisos del archivo"
-        raise CourseFileError(msg) from err
+        msg = "no se puede leer (permiso denegado); revisa los permisos del archivo"
+        raise CourseFileError(Issue(display, None, msg)) from err
     except UnicodeDecodeError as err:
-        msg = f"{display}: no está en UTF-8; guárdalo con codificación UTF-8"
-        raise CourseFileError(msg) from err
+        msg = "no está en UTF-8; guárdalo con codificación UTF-8"
+        raise CourseFileError(Issue(display, None, msg)) from err
     try:
         loader = _Loader(text)  # parsed once: the nodes give the line numbers, then the values
         try:
@@ -94,24 +94,23 @@ def load_yaml(path: Path, display: str | None = None) -> CourseSource:
             loader.dispose()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
         problem = err.problem or err.context or "YAML no válido"
-        msg = f"{where}: error de sintaxis YAML ({problem}); revisa la sangría, los dos puntos y las comillas (una comilla sin cerrar puede estar en una línea anterior)"
-        raise CourseFileError(msg) from err
+        msg = (f"error de sintaxis YAML ({problem}); revisa la sangría, los dos puntos y las comillas "
+               "(una comilla sin cerrar puede estar en una línea anterior)")
+        issue = Issue(display, mark.line + 1, msg, column=mark.column + 1) if mark else Issue(display, None, msg)
+        raise CourseFileError(issue) from err
     except yaml.YAMLError as err:
-        msg = f"{display}: error de sintaxis YAML ({err})"
-        raise CourseFileError(msg) from err
+        raise CourseFileError(Issue(display, None, f"error de sintaxis YAML ({err})")) from err
     lines: dict[Path_, int] = {}
     duplicates: list[tuple[int, int, str]] = []
     if node is not None:
         _record_lines(node, (), lines, duplicates)
     if duplicates:
-        msg = "\n".join(
-            f"{display}:{line}: la clave '{key}' está repetida (ya aparece en la línea {first}); "
-            "deja una sola: si no, la primera se pierde sin aviso"
+        raise CourseFileError(*(
+            Issue(display, line, f"la clave '{key}' está repetida (ya aparece en la línea {first}); "
+                  "deja una sola: si no, la primera se pierde sin aviso", "clave-repetida")
             for line, first, key in duplicates
-        )
-        raise CourseFileError(msg)
+        ))
     return CourseSource(path=path, data=data, lines=lines)
 
 

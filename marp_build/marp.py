@@ -22,7 +22,7 @@ from pathlib import Path
 from marp_build.doctor import find_browser, find_marp
 from marp_build.errors import BrowserNotFoundError, BundleError, MarpBuildError, MarpError
 
-__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "run_batches", "marp_command", "stage_inputs", "write_config"]
+__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "marp_command", "stage_inputs", "write_config"]
 
 
 @dataclass(frozen=True)
@@ -346,17 +346,6 @@ def write_config(workdir: Path) -> Path:
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, config)  # never half-written for a conversion reading it at the same time
     return config
-
-
-def run_batches(
-    root: Path,
-    batches: Sequence[Batch],
-    themes: Sequence[Path],
-    workdir: Path,
-    on_done: Callable[[Batch, float], None] | None = None,
-) -> None:
-    """Run one marp-cli process per batch, all at the same time, and check every one (see `start_batches`)."""
-    start_batches(root, batches, themes, workdir, on_done).wait()
 
 
 def embed_images(markdown: str, images: Path) -> str:

@@ -28,8 +28,8 @@ MANIFEST = ".marp-build.json"  # written last into every dist/ a build makes: it
 DEFAULT_FORMATS = ("html", "pdf", "notas")
 KNOWN_FORMATS = ("html", "pdf", "notas", "pptx")
 SOURCE_FOLDERS = ("decks", "partials", "themes", "data_templates", "hechos")
-# Environment variables that change what a build writes (the PDF dates).
-ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
+# Environment variables that change what a build writes (the PDF dates, the published address).
+ENVIRONMENT = ("SOURCE_DATE_EPOCH", "MARP_BUILD_URL_PUBLICA")
 _CODE_SUFFIXES = (".py", ".json", ".js")
 _RACY_NS = 2_000_000_000
 _LOCK = "construccion.lock"

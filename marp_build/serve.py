@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import threading
 import time
 from collections.abc import Callable

@@ -54,7 +54,7 @@ def outside_links(root: Path) -> list[LinkProblem]:
             relative = path.relative_to(root).as_posix()
             found.append(LinkProblem((
                 relative,
-                f"{relative}: es un enlace simbólico a {target}, fuera del proyecto; marp-build no lee ni publica "
+                f"es un enlace simbólico a {target}, fuera del proyecto; marp-build no lee ni publica "
                 "archivos de fuera: copia el archivo dentro del curso y borra el enlace",
             )))
     return found

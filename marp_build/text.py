@@ -17,13 +17,14 @@ __all__ = ["escape_text", "as_text", "note_text"]
 _TEXT_ESCAPES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_[]!#|~$"}
 _TEXT_ESCAPES.update({"\r\n": " ", "\n": " ", "\r": " "})
 _TEXT_RE = re.compile("\r\n|" + "|".join(re.escape(ch) for ch in _TEXT_ESCAPES if ch != "\r\n"))
-_LINE_START = "-+=0123456789"  # would start a list, a rule or a slide separator where a value opens a line
+# What would start a list, a rule, a heading underline or a slide separator where a value opens a line.
+_LINE_START = re.compile(r"^(?:\d+[.)]|[-+=](?:$|[\s\-+=]))")
 
 
 def escape_text(value: str) -> str:
     """A course.yaml string as inert Markdown/HTML text (see `_TEXT_ESCAPES`)."""
     text = _TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group(0)], value.strip())
-    if text[:1] and text[0] in _LINE_START:
+    if _LINE_START.match(text):
         text = f"&#{ord(text[0])};{text[1:]}"
     return text
 

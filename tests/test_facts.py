@@ -126,7 +126,7 @@ def test_key_defined_twice_names_both_places(course):
     )
     report = run_check(course, browser=False)
     assert [f.format() for f in report.errors] == [
-        "hechos/plataformas.yaml:14: error: [plantilla] hechos.demo.modelo: el hecho ya está definido en "
+        "hechos/plataformas.yaml:14: error: [hechos] hechos.demo.modelo: el hecho ya está definido en "
         "hechos/otro.yaml:2; deja una sola definición (o cambia una de las claves)"
     ]
 
@@ -152,7 +152,7 @@ def test_registry_errors_name_file_and_line(tmp_path):
     )
     with pytest.raises(Exception) as err:
         load_facts(tmp_path)
-    assert err.value.issues == [
+    assert [i.format() for i in err.value.issues] == [
         "hechos/malo.yaml:2: hechos.a.b: falta el campo obligatorio 'fuente'",
         "hechos/malo.yaml:11: hechos.E.F.fuente: el valor 'http://x.ejemplo.org' no tiene el formato esperado "
         "(una dirección https://… o la ruta de un archivo del curso)",
@@ -165,7 +165,7 @@ def test_registry_errors_name_file_and_line(tmp_path):
                                       '    enunciado: "Sin fuente"\n    fuente: "README.md"\n'), encoding="utf-8")
     with pytest.raises(Exception) as err:
         load_facts(tmp_path)
-    assert err.value.issues == [
+    assert [i.format() for i in err.value.issues] == [
         "hechos/malo.yaml:9: hechos.c.d.revisado: la fecha '2026-02-30' no existe; escríbela como AAAA-MM-DD",
         "hechos/malo.yaml:10: hechos.E.F: la clave solo puede tener minúsculas, números, puntos, guiones y guiones "
         "bajos (p. ej. openai.ajuste.cierre)",

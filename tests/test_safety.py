@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from marp_build.build import build, project_lock
+from marp_build.build import build
+from marp_build.publish import project_lock
 
 REPO = Path(__file__).resolve().parents[1]
 MARKER = "MARCADOR-SECRETO-7f3a"
@@ -233,7 +234,7 @@ def test_a_missing_landing_stylesheet_and_a_missing_font_are_named(make_course):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["serve", "--puerto", "99999"], "--puerto 99999: el puerto debe ser un número de 1 a 65535"),
+    (["serve", "--puerto", "99999"], "--puerto 99999: el puerto debe ser un número de 1 a 65 535"),
     (["serve", "--puerto", "abc"], "error: valor no válido para --puerto / --port: debe ser un número entero"),
     (["rehearse", "--ppm", "0"], "--ppm 0: las palabras por minuto deben ser un número mayor que 0"),
     (["rehearse", "--ppm", "-150"], "--ppm -150: las palabras por minuto deben ser un número mayor que 0"),
@@ -356,8 +357,8 @@ def test_build_warns_when_minutes_do_not_add_up(make_course):
     _edit(root / "course.yaml", 'minutos: 15', 'minutos: 20')
     said: list[str] = []
     build(root, formats=["html"], report=said.append)
-    assert any("las subsecciones de la sección 1 suman 45 minutos y la sección dice 40: la agenda se solaparía" in m
-               for m in said)
+    assert ("aviso: course.yaml:17: las subsecciones de la sección 1 suman 45 minutos, pero la sección dice 40: la "
+            "agenda se solaparía; ajusta los minutos para que coincidan") in said
 
 
 def test_messages_keep_shortcodes_count_in_spanish_and_say_aviso(make_course):
@@ -365,7 +366,7 @@ def test_messages_keep_shortcodes_count_in_spanish_and_say_aviso(make_course):
 
     assert [plural(1, "error", "errores"), plural(2, "error", "errores"), plural(0, "aviso", "avisos")] == [
         "1 error", "2 errores", "0 avisos"]
-    assert plural(12345, "conversión", "conversiones") == "12.345 conversiones"
+    assert plural(12345, "conversión", "conversiones") == "12 345 conversiones"
     root = make_course()
     _edit(root / "course.yaml", 'revisado: "2026-11-30"', 'revisado: ":x: 2026-11-30"')
     done = run_cli("build", "--raiz", str(root), "-f", "html")
@@ -374,3 +375,75 @@ def test_messages_keep_shortcodes_count_in_spanish_and_say_aviso(make_course):
     done = run_cli("check", "--raiz", str(root), "--sin-navegador")
     assert ": aviso: [sin-notas]" in done.stdout and ": warning:" not in done.stdout
     assert done.stdout.splitlines()[-1].endswith("0 errores, 1 aviso")
+
+
+# Arbitrary text in course.yaml ---------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402 - kept next to the one test that uses it
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029"), min_size=1,
+                max_size=40)
+_FIELDS = ('titulo: "Curso mínimo de prueba"', 'subtitulo: "Escenario para las pruebas"',
+           'instructor: "Equipo de pruebas"', 'titulo: "Tokens"', 'modalidad: "Presencial"')
+
+
+@pytest.mark.e2e
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(st.tuples(_TEXT, st.sampled_from(["<x-prueba>", "-->", "\n---\n", "{{ curso }}", "", "![a](b)"])),
+                       min_size=len(_FIELDS), max_size=len(_FIELDS)))
+def test_arbitrary_course_text_never_crashes_and_never_becomes_markup(make_course, values):
+    from marp_build.check import run_check
+
+    root = make_course()
+    course = root / "course.yaml"
+    text = course.read_text(encoding="utf-8")
+    for field, (value, attack) in zip(_FIELDS, values):
+        key = field.split(":")[0]
+        text = text.replace(field, f"{key}: {json.dumps(value + attack, ensure_ascii=False)}", 1)
+    course.write_text(text, encoding="utf-8")
+    try:
+        build(root, formats=["html"])
+    except Exception as err:  # noqa: BLE001 - only the user-facing error class is acceptable
+        from marp_build.errors import MarpBuildError
+
+        assert isinstance(err, MarpBuildError), repr(err)
+        assert "Traceback" not in str(err)
+    else:
+        for page in (root / "dist").rglob("*.html"):
+            html = page.read_text(encoding="utf-8")
+            assert "<x-prueba" not in html, page.name
+    report = run_check(root, browser=False)  # never raises: every problem is a finding
+    assert all(f.file and f.message for f in report.findings)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
+def test_an_interrupted_build_stops_marp_and_its_browser_and_keeps_dist(make_course, how):
+    import signal
+
+    root = make_course()
+    build(root, formats=["html"])
+    before = {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
+    cache = str(root / ".cache")
+    process = subprocess.Popen([sys.executable, "-m", "marp_build.cli", "build", "--raiz", str(root), "--forzar"],
+                               env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+
+    def ours() -> list[str]:
+        found = subprocess.run(["pgrep", "-af", cache], capture_output=True, text=True, check=False).stdout
+        return [line for line in found.splitlines() if "marp_build.cli" not in line and "pgrep" not in line]
+
+    deadline = time.monotonic() + 60
+    while not ours() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ours(), "marp-cli never started"
+    process.send_signal(getattr(signal, how))
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0 and "Traceback" not in stderr
+    deadline = time.monotonic() + 10
+    while ours() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not ours()
+    assert {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()} == before
+    assert not list(root.glob(".dist-*"))
