@@ -150,7 +150,7 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
         return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
 
     # Something changed: start Node and marp-cli now, so they load while Python renders.
-    own = LiveMarp.start(root) if converter is None else None
+    own = LiveMarp.start(root, cache) if converter is None else None
     finished = False
     try:
         result = _build_changed(root, dist, cache, formats, only, force, say, progress, started, previous,

@@ -17,7 +17,7 @@
  * prefixed with "@@livemarp "): {"ready": true} once marp-cli is loaded, then {"id": 1, "code": 0,
  * "output": "..."} per request, in the order they finish.
  *
- * Usage: node livemarp.js <folder of @marp-team/marp-cli>
+ * Usage: node livemarp.js <folder of @marp-team/marp-cli> <folder for the browser's profile>
  */
 
 const path = require('node:path')
@@ -26,6 +26,9 @@ const { AsyncLocalStorage } = require('node:async_hooks')
 
 const PREFIX = '@@livemarp '
 const cliDir = path.resolve(process.argv[2] || '')
+// marp-cli puts each browser's profile in the temporary folder and never removes it: marp-build gives this
+// process its own folder there and removes it afterwards.
+if (process.argv[3]) process.env.TMPDIR = path.resolve(process.argv[3])
 const captured = new AsyncLocalStorage()
 
 // What marp-cli prints (console.* and direct writes) goes to the request that is running it; anything

@@ -9,6 +9,7 @@ costs only the conversion itself. The argument lists are the ones the `marp` com
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -22,18 +23,27 @@ from pathlib import Path
 __all__ = ["LiveMarp", "SCRIPT"]
 
 SCRIPT = Path(__file__).with_name("livemarp.js")
+_NUMBERS = itertools.count(1)
 _PREFIX = "@@livemarp "
 
 
 class LiveMarp:
     """One Node process running marp-cli; `run(argv)` returns a future of (exit code, what it printed)."""
 
-    def __init__(self, root: Path, node: str, cli_dir: Path):
+    def __init__(self, root: Path, node: str, cli_dir: Path, workdir: Path):
         env = dict(os.environ)
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             env["CHROME_NO_SANDBOX"] = "1"  # Chromium refuses to start as root with its sandbox on
+        # marp-cli gives each browser a profile folder in the temporary folder and never removes it: here they
+        # go to a folder of this process in the cache, removed when it ends (or by the next one, if killed).
+        browsers = workdir / "navegador"
+        _remove_stale_profiles(browsers)
+        self.profiles = browsers / f"{os.getpid()}-{next(_NUMBERS)}"
+        self.profiles.mkdir(parents=True, exist_ok=True)
+        env["TMPDIR"] = str(self.profiles)
         self.process = subprocess.Popen(
-            [node, str(SCRIPT), str(cli_dir)], cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [node, str(SCRIPT), str(cli_dir), str(self.profiles)], cwd=root, env=env, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace", bufsize=1,
             start_new_session=os.name == "posix",  # its own process group: `terminate` stops its browser too
         )
@@ -47,8 +57,9 @@ class LiveMarp:
         threading.Thread(target=self._drain, name="livemarp-errores", daemon=True).start()
 
     @classmethod
-    def start(cls, root: Path) -> LiveMarp | None:
-        """A running converter for the course at `root`, or None when marp-cli must run as a command.
+    def start(cls, root: Path, workdir: Path) -> LiveMarp | None:
+        """A running converter for the course at `root` (browser profiles under `workdir`), or None when
+        marp-cli must run as a command.
 
         None when MARP_CLI names another marp-cli (it is then run as given) or when the project's marp-cli
         or Node is missing (the command path reports that in Spanish).
@@ -60,7 +71,7 @@ class LiveMarp:
         if node is None or not (cli_dir / "lib" / "marp-cli.js").is_file() or not SCRIPT.is_file():
             return None
         try:
-            return cls(root, node, cli_dir.resolve())
+            return cls(root, node, cli_dir.resolve(), workdir)
         except OSError:
             return None
 
@@ -142,6 +153,7 @@ class LiveMarp:
             self.process.wait(timeout=wait)
         except subprocess.TimeoutExpired:
             self.terminate()
+        shutil.rmtree(self.profiles, ignore_errors=True)
 
     def terminate(self) -> None:
         """Stop Node and the browser it started, now (the whole process group, even if Node already ended)."""
@@ -153,6 +165,26 @@ class LiveMarp:
                     self.process.terminate() if sig == signal.SIGTERM else self.process.kill()
             try:
                 self.process.wait(timeout=5)
-                return
+                break
             except subprocess.TimeoutExpired:
                 continue
+        shutil.rmtree(self.profiles, ignore_errors=True)
+
+
+def _remove_stale_profiles(browsers: Path) -> None:
+    """Profile folders of converters that were killed (named after the Python process that started them)."""
+    if not browsers.is_dir():
+        return
+    for folder in browsers.iterdir():
+        try:
+            pid = int(folder.name.split("-")[0])
+        except ValueError:
+            continue
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (PermissionError, OSError):
+            continue

@@ -272,11 +272,13 @@ class LiveServer:
 
     def converter(self):
         """The session's running marp-cli (started, or started again after a failure); None if unavailable."""
+        from marp_build import quick
         from marp_build.livemarp import LiveMarp
 
         with self._live_lock:
             if self._live is None or not self._live.alive():
-                self._live = None if self.stopping.is_set() else LiveMarp.start(self.root)
+                cache = quick.cache_folder(self.root)
+                self._live = None if self.stopping.is_set() else LiveMarp.start(self.root, cache)
             return self._live
 
     # --- step 2: the build ------------------------------------------------------------------------------
