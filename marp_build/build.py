@@ -23,7 +23,7 @@ from marp_build.doctor import marp_version
 from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UnsafeSourceError, UsageError
 from marp_build.livemarp import LiveMarp
 from marp_build.load import load_course
-from marp_build.marp import FORMATS, Batch, Format, prepare_themes, stage_inputs, start_batches
+from marp_build.marp import FORMATS, Batch, Format, prepare_themes, stage_inputs, start_batches, warm_up_browser
 from marp_build.model import Course, Deck, build_course, schedule_issues
 from marp_build.render import DATA_DIR, RenderedDeck, render_decks
 from marp_build.rehearse import rehearse, render_report, render_script
@@ -149,12 +149,15 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
         say("nada cambió: dist/ ya está al día")
         return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
 
-    # Something changed: start Node and marp-cli now, so they load while Python renders.
+    # Something changed: start Node and marp-cli now, so they load while Python renders; and Chromium too,
+    # when PDFs are wanted and the change can touch them.
     own = LiveMarp.start(root, cache) if converter is None else None
+    if own is not None and any(FORMATS[f].needs_browser for f in formats) and (force or _pdfs_likely(cache, root, dist, state)):
+        warm_up_browser(own)
     finished = False
     try:
-        result = _build_changed(root, dist, cache, formats, only, force, say, progress, started, previous,
-                                manifest_path, state, inputs, converter or own, own is not None)
+        result = _build_changed(root, dist, cache, formats, only, force, say, progress, started, state, inputs,
+                                converter or own, own is not None)
         finished = True
         return result
     finally:
@@ -163,9 +166,8 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
 
 
 def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterable[str] | None,
-                   force: bool, say: Reporter, progress: Progress | None, started: float, previous: object,
-                   manifest_path: Path, state: quick.InputState, inputs: str,
-                   converter: LiveMarp | None, owned: bool) -> BuildResult:
+                   force: bool, say: Reporter, progress: Progress | None, started: float,
+                   state: quick.InputState, inputs: str, converter: LiveMarp | None, owned: bool) -> BuildResult:
     """`_build` once it knows that something changed: render, convert, assemble, publish."""
     since = time.time()  # cache entries written after this (by `serve`'s preview) are never pruned here
 
@@ -183,11 +185,6 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
     rendered = render_decks(course)
     _check_images(root, rendered)
     say(f"{len(rendered)} documentos generados desde las plantillas")
-    catalog = bundle.load_catalog(root)
-    extra_files = _extra_bundle_files(root)
-    for issue in schedule_issues(course):
-        say(f"aviso: {issue.format()}")
-
     themes = prepare_themes(root / "themes", cache / "temas")
     images = root / "decks" / IMAGES_DIR
 
@@ -196,15 +193,10 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
     # match the current sources, and left out when they do not (never a stale PDF next to a new HTML).
     all_jobs = _plan_jobs(root, rendered, list(FORMATS), _tree_digest(themes, cache / "temas"), marp_version(root))
     jobs = [job for job in all_jobs if job[1].name in formats]
-    manifest = _manifest(root, inputs, jobs, course, catalog, extra_files)
     result = BuildResult(dist=dist, slides={i.deck.id: len(i.slides) for i in rendered})
-    if not force and not selected and _same_manifest(previous, manifest) and publish.intact(cache, root, dist):
-        result.up_to_date = True
-        result.seconds = time.perf_counter() - started
-        say("nada cambió: dist/ ya está al día")
-        return result
 
-    # 3. Convert what the cache does not have: one marp-cli process per format, all at once.
+    # 3. Convert what the cache does not have: one marp-cli batch per format, all at once, as soon as the
+    # plan is known (the rest of the sources are read while marp-cli works).
     outputs = cache / "salidas"
     outputs.mkdir(parents=True, exist_ok=True)
     todo: dict[str, list[tuple[RenderedDeck, str]]] = {}
@@ -215,7 +207,10 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
             todo.setdefault(fmt.name, []).append((item, key))
         elif cached.is_file():
             result.reused += 1
-    batches = [_stage_batch(cache, FORMATS[name], items, images) for name, items in todo.items()]
+    # Browser formats first: they are the longest, and the converter's single JavaScript thread then renders
+    # their Markdown before the HTML's, so Chromium gets to work sooner.
+    order = sorted(todo, key=lambda name: not FORMATS[name].needs_browser)
+    batches = [_stage_batch(cache, FORMATS[name], todo[name], images) for name in order]
     progress = progress or Progress()
     for batch in batches:
         progress.converting(batch.fmt.name, list(batch.deck_ids))
@@ -230,6 +225,15 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
             raise
         no_browser = err
         conversion = start_batches(root, batches, themes, cache, on_done, converter=converter)
+    try:
+        catalog = bundle.load_catalog(root)
+        extra_files = _extra_bundle_files(root)
+        for issue in schedule_issues(course):
+            say(f"aviso: {issue.format()}")
+        manifest = _manifest(root, inputs, jobs, course, catalog, extra_files)
+    except BaseException:
+        conversion.terminate()  # the data or the schedule are wrong: nothing is published
+        raise
 
     # 4. While marp-cli works, assemble the rest of the new dist/ next to the old one; swap at the end.
     staging = publish.new_staging(dist)
@@ -271,6 +275,17 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
            since)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _pdfs_likely(cache: Path, root: Path, dist: Path, state: quick.InputState) -> bool:
+    """Whether the files that changed since the last build can change a PDF (only data files rarely do)."""
+    recorded = publish.read_json(quick.inputs_path(cache, root, dist))
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("archivos"), dict):
+        return True
+    before, now = recorded["archivos"], state.files
+    changed = {name for name in before.keys() | now.keys()
+               if (before.get(name) or [None] * 3)[2:] != (now.get(name) or [None] * 3)[2:]}
+    return not changed or any(not name.startswith(f"fuente:{DATA_DIR}/") for name in changed)
 
 
 def _plan_jobs(root: Path, rendered: list[RenderedDeck], formats: list[str], theme_digest: str,
@@ -448,9 +463,3 @@ def _prune(outputs: Path, keep: set[str], formats: set[str], since: float = floa
             except OSError:
                 continue
             path.unlink(missing_ok=True)
-
-
-def _same_manifest(previous: object, manifest: dict) -> bool:
-    if not isinstance(previous, dict):
-        return False
-    return {k: v for k, v in previous.items() if k != "archivos"} == manifest

@@ -8,11 +8,13 @@
  * so the files written are the ones the command writes. Requests run concurrently; what marp-cli prints
  * during one request is collected for that request alone.
  *
- * The processes' conversions share one browser: marp-cli launches Chromium through puppeteer-core for
- * every PDF request and closes it at the end, and here `launch` returns the browser already running
- * instead (closed when this process ends).
+ * The conversions share one browser: marp-cli launches Chromium through puppeteer-core for every PDF
+ * request and closes it at the end, and here `launch` returns the browser already running instead (closed
+ * when this process ends). And before printing, the page waits for its fonts and images rather than for
+ * half a second of network silence (see `readyWhenLoaded`).
  *
- * Protocol, one JSON object per line. In (stdin): {"id": 1, "argv": [...]} runs marp-cli; {"id": 0,
+ * Protocol, one JSON object per line. In (stdin): {"id": 1, "argv": [...]} runs marp-cli; {"id": 2, "cmd":
+ * "navegador", "ruta": "/usr/bin/chromium", "espera": 120} opens that browser ahead of the first PDF; {"id": 0,
  * "cmd": "exit"} (or the end of stdin) closes the browser and ends the process. Out (stdout, each line
  * prefixed with "@@livemarp "): {"ready": true} once marp-cli is loaded, then {"id": 1, "code": 0,
  * "output": "..."} per request, in the order they finish.
@@ -63,9 +65,8 @@ const realLaunch = puppeteer.launch.bind(puppeteer)
 let shared = null // { key, browser: Promise<Browser> }
 
 const launchOnce = (options = {}) => {
-  // The profile folder differs per caller (marp-cli names one per conversion): not part of the identity.
-  const args = (options.args || []).filter((a) => !a.startsWith('--user-data-dir='))
-  const key = JSON.stringify({ ...options, args })
+  // One browser per executable: every conversion marp-build sends names the same one, with the same flags.
+  const key = String(options.executablePath)
   if (shared === null || shared.key !== key) {
     if (shared !== null) closeShared() // a different browser was asked for: start afresh
     const browser = realLaunch(options)
@@ -86,11 +87,33 @@ const launchOnce = (options = {}) => {
         get(target, prop) {
           // marp-cli closes "its" browser after each conversion: the shared one stays open.
           if (prop === 'close') return async () => undefined
+          if (prop === 'newPage') return async (...args) => readyWhenLoaded(await target.newPage(...args))
           const value = Reflect.get(target, prop, target)
           return typeof value === 'function' ? value.bind(target) : value
         },
       })
   )
+}
+
+// Before printing, marp-cli waits for 500 ms without network requests (`page.waitForNetworkIdle()`), so
+// that fonts and images have loaded. marp-build's pages request nothing (fonts and images travel inside
+// them as data URIs), so the wait is half a second of nothing per PDF. Here it waits for what it was
+// standing in for instead: every font face and image of the page loaded and decoded, then 100 ms without
+// requests (the same check, shorter).
+const READY = async () => {
+  document.body.getBoundingClientRect() // lay out, so that the fonts the page uses are requested
+  await Promise.all([...document.fonts].map((font) => font.load().catch(() => undefined)))
+  await document.fonts.ready
+  await Promise.all([...document.images].map((image) => image.decode().catch(() => undefined)))
+}
+const readyWhenLoaded = (page) => {
+  const waitForNetworkIdle = page.waitForNetworkIdle.bind(page)
+  page.waitForNetworkIdle = async (options) => {
+    if (options !== undefined) return waitForNetworkIdle(options)
+    await page.evaluate(READY)
+    return waitForNetworkIdle({ idleTime: 100 })
+  }
+  return page
 }
 puppeteer.launch = launchOnce
 
@@ -107,6 +130,23 @@ const closeShared = async () => {
 
 require(path.join(cliDir, 'lib', 'patch.js')).patch()
 const { marpCli } = require(path.join(cliDir, 'lib', 'marp-cli.js'))
+
+// {"cmd": "navegador", "ruta": ..., "espera": seconds}: open the browser now, as marp-cli would for a PDF,
+// and load the parts of marp-cli that PDFs use, while marp-build is still rendering the decks.
+const warmUp = async ({ ruta, espera }) => {
+  const lib = path.join(cliDir, 'lib')
+  for (const name of require('node:fs').readdirSync(lib)) {
+    if (/^(manager|pdf-lib)[.-].*\.js$/.test(name)) require(path.join(lib, name))
+  }
+  const timeout = Math.round(Number(espera) * 1000)
+  const noSandbox = !!process.env.CHROME_NO_SANDBOX || process.getuid?.() === 0
+  const profile = path.join(require('node:os').tmpdir(), 'marp-cli-arranque')
+  await launchOnce({
+    browser: 'chrome', executablePath: ruta, headless: true, protocol: 'cdp',
+    protocolTimeout: timeout === 0 ? 0 : Math.max(180000, timeout), timeout, enableExtensions: false, pipe: true,
+    args: [`--user-data-dir=${profile}`, '--disable-component-update', '--test-type', ...(noSandbox ? ['--no-sandbox'] : [])],
+  })
+}
 
 const run = async ({ id, argv }) => {
   const output = []
@@ -143,6 +183,13 @@ lines.on('line', (line) => {
   }
   if (request.cmd === 'exit') {
     end()
+    return
+  }
+  if (request.cmd === 'navegador') {
+    warmUp(request).then(
+      () => send({ id: request.id, code: 0, output: '' }),
+      (err) => send({ id: request.id, code: 1, output: String(err && err.stack ? err.stack : err) })
+    )
     return
   }
   const job = run(request).finally(() => pending.delete(job))

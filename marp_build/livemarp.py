@@ -91,6 +91,20 @@ class LiveMarp:
                 future.set_result((1, self._died()))
         return future
 
+    def open_browser(self, browser: Path, timeout: int) -> Future:
+        """Open `browser` now, as marp-cli would for a PDF: the PDF batches sent later find it running."""
+        future: Future = Future()
+        with self._lock:
+            number = self._next
+            self._next += 1
+            self._pending[number] = future
+            try:
+                self._send({"id": number, "cmd": "navegador", "ruta": str(browser), "espera": timeout})
+            except OSError:
+                self._pending.pop(number, None)
+                future.set_result((1, self._died()))
+        return future
+
     def _send(self, message: dict) -> None:
         assert self.process.stdin is not None
         self.process.stdin.write(json.dumps(message) + "\n")

@@ -22,7 +22,7 @@ from pathlib import Path
 from marp_build.doctor import find_browser, find_marp
 from marp_build.errors import BrowserNotFoundError, BundleError, MarpBuildError, MarpError
 
-__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "marp_command", "stage_inputs", "write_config"]
+__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "marp_command", "stage_inputs", "write_config", "warm_up_browser"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ _IMAGE_SRC_RE = re.compile(r"""(\bsrc=["'])(img/[^"'\s]+)(["'])""")
 _MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
          ".gif": "image/gif", ".webp": "image/webp"}
 _MAX_PARALLEL = 12
+BROWSER_TIMEOUT = 120  # seconds for each browser operation (marp-cli's default, 30, is short on a busy laptop)
 _WARN_RE = re.compile(r"^\s*\[\s*(WARN|ERROR)\s*\]\s*(.*)$")
 _FONT_URL_RE = re.compile(r"""url\(\s*["']?(fonts/[^"')]+)["']?\s*\)""")
 
@@ -165,8 +166,23 @@ def marp_command(marp: Path, batch: Batch, themes: Sequence[Path], config: Path,
         *batch.fmt.flags,
     ]
     if batch.fmt.needs_browser and browser is not None:
-        cmd += ["--browser-path", str(browser), "--browser-timeout", "120"]
+        cmd += _browser_flags(browser)
     return cmd
+
+
+def _browser_flags(browser: Path) -> list[str]:
+    return ["--browser-path", str(browser), "--browser-timeout", str(BROWSER_TIMEOUT)]
+
+
+def warm_up_browser(converter) -> None:
+    """Have a running converter open its browser now, so that the PDF batches sent later find Chromium
+    already started (the converter's batches share it). Nothing waits for it; without a browser it does
+    nothing (the batches report that)."""
+    try:
+        browser = find_browser()
+    except MarpBuildError:
+        return
+    converter.open_browser(browser, BROWSER_TIMEOUT)
 
 
 def _problems(output: str) -> list[str]:
