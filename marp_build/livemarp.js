@@ -19,7 +19,8 @@
  * prefixed with "@@livemarp "): {"ready": true} once marp-cli is loaded, then {"id": 1, "code": 0,
  * "output": "..."} per request, in the order they finish.
  *
- * Usage: node livemarp.js <folder of @marp-team/marp-cli> <folder for the browser's profile>
+ * Usage: node livemarp.js <folder of @marp-team/marp-cli> <folder for the browser's profile> [<course cache>]
+ * (the last one only names, in `ps`, the course this converter works for).
  */
 
 const path = require('node:path')

@@ -9,12 +9,12 @@ costs only the conversion itself. The argument lists are the ones the `marp` com
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 from collections import deque
 from concurrent.futures import Future
@@ -23,7 +23,7 @@ from pathlib import Path
 __all__ = ["LiveMarp", "SCRIPT"]
 
 SCRIPT = Path(__file__).with_name("livemarp.js")
-_NUMBERS = itertools.count(1)
+_PROFILES = "marp-build-navegador-"
 _PREFIX = "@@livemarp "
 
 
@@ -35,15 +35,15 @@ class LiveMarp:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             env["CHROME_NO_SANDBOX"] = "1"  # Chromium refuses to start as root with its sandbox on
         # marp-cli gives each browser a profile folder in the temporary folder and never removes it: here they
-        # go to a folder of this process in the cache, removed when it ends (or by the next one, if killed).
-        browsers = workdir / "navegador"
-        _remove_stale_profiles(browsers)
-        self.profiles = browsers / f"{os.getpid()}-{next(_NUMBERS)}"
-        self.profiles.mkdir(parents=True, exist_ok=True)
+        # go to a folder of this converter, removed when it ends (or by the next one, if it was killed). It
+        # stays in the system's temporary folder: Chromium's socket path there must be short.
+        _remove_stale_profiles(Path(tempfile.gettempdir()))
+        self.profiles = Path(tempfile.mkdtemp(prefix=f"{_PROFILES}{os.getpid()}-"))
         env["TMPDIR"] = str(self.profiles)
         self.process = subprocess.Popen(
-            [node, str(SCRIPT), str(cli_dir), str(self.profiles)], cwd=root, env=env, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
+            # The course's cache closes the line only to tell, in `ps`, which course a converter works for.
+            [node, str(SCRIPT), str(cli_dir), str(self.profiles), str(workdir)], cwd=root, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace", bufsize=1,
             start_new_session=os.name == "posix",  # its own process group: `terminate` stops its browser too
         )
@@ -58,7 +58,7 @@ class LiveMarp:
 
     @classmethod
     def start(cls, root: Path, workdir: Path) -> LiveMarp | None:
-        """A running converter for the course at `root` (browser profiles under `workdir`), or None when
+        """A running converter for the course at `root` (whose cache is `workdir`), or None when
         marp-cli must run as a command.
 
         None when MARP_CLI names another marp-cli (it is then run as given) or when the project's marp-cli
@@ -185,14 +185,14 @@ class LiveMarp:
         shutil.rmtree(self.profiles, ignore_errors=True)
 
 
-def _remove_stale_profiles(browsers: Path) -> None:
+def _remove_stale_profiles(temporary: Path) -> None:
     """Profile folders of converters that were killed (named after the Python process that started them)."""
-    if not browsers.is_dir():
-        return
-    for folder in browsers.iterdir():
+    for folder in temporary.glob(f"{_PROFILES}*"):
         try:
-            pid = int(folder.name.split("-")[0])
+            pid = int(folder.name[len(_PROFILES):].split("-")[0])
         except ValueError:
+            continue
+        if not folder.is_dir() or folder.is_symlink():
             continue
         if pid == os.getpid():
             continue
