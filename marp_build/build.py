@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from marp_build import bundle
+from marp_build.diagrams import copy_images
 from marp_build.doctor import marp_version
 from marp_build.errors import BrowserNotFoundError, TemplateError, UsageError
 from marp_build.load import load_course
@@ -309,10 +310,10 @@ def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.Lan
     info = bundle.LandingInfo()
     images = course.root / "decks" / IMAGES_DIR
     if images.is_dir():
-        shutil.copytree(images, staging / IMAGES_DIR)
+        copy_images(images, staging / IMAGES_DIR)  # with the course font embedded in every SVG
         if any(item.deck.kind == "guia" for item in rendered):
             # Guides' HTML lives in guias/ and links img/… relative to itself, like the decks do.
-            shutil.copytree(images, staging / "guias" / IMAGES_DIR)
+            copy_images(images, staging / "guias" / IMAGES_DIR)
     data_dir = course.root / DATA_DIR
     if data_dir.is_dir():
         bundle.copy_data(data_dir, staging / "datos", extra_files)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from marp_build import doctor
+from marp_build import design, doctor
 from marp_build.errors import BrowserNotFoundError, MarpBuildError, SchemaError
 from marp_build.model import Course
 from marp_build.render import DATA_DIR, RenderedDeck, Slide
@@ -332,6 +332,8 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
 
         meter = None
         used: set[str] = set()
+        diagram_found, diagrams = design.diagram_findings(get_browser, dist, memo, used)  # design rules
+        found += diagram_found
         for item in rendered:
             html = dist / output_name(item.deck, FORMATS["html"])
             width, height = (794, 1123) if item.deck.kind == "guia" else (1280, 720)
@@ -345,6 +347,7 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
             else:
                 boxes, blocked = cached
             found += _slide_findings(course, item, boxes, blocked)
+            found += design.slide_findings(course, item, boxes, diagrams)  # type scale, words, layout
         if meter is not None:
             meter.close()
         landing = dist / "index.html"
@@ -440,6 +443,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM) -> Ch
     report.decks = len(rendered)
     report.slides = sum(len(r.slides) for r in rendered)
     report.findings += _check_agenda(course, rendered)
+    report.findings += design.static_findings(course, rendered)  # dividers back to back
     report.findings += _check_links_images_notes(course, rendered)
     report.findings += _check_rehearsal(course, rendered, wpm)
     report.findings += _check_data(root)

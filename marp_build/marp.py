@@ -235,5 +235,7 @@ def stage_inputs(batch_dir: Path, markdown: dict[str, str], images: Path | None)
     for deck_id, text in markdown.items():
         (batch_dir / f"{deck_id}.md").write_text(text, encoding="utf-8")
     if images is not None and images.is_dir():
-        shutil.copytree(images, batch_dir / images.name)
+        from marp_build.diagrams import copy_images
+
+        copy_images(images, batch_dir / images.name)  # with the course font embedded in every SVG
     return batch_dir
