@@ -26,7 +26,7 @@ from marp_build.load import load_course
 from marp_build.marp import FORMATS, Batch, Format, prepare_themes, stage_inputs, start_batches
 from marp_build.model import Course, Deck, build_course
 from marp_build.render import DATA_DIR, RenderedDeck, render_decks
-from marp_build.rehearse import rehearse, render_report, render_script
+from marp_build.rehearse import rehearse, render_report, write_scripts
 from marp_build.schema import validate
 
 __all__ = ["BuildResult", "Progress", "build", "load", "DEFAULT_FORMATS", "output_name"]
@@ -202,6 +202,7 @@ def build(
         _store(batches, todo, outputs)
         result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
         _stage_outputs(info, rendered, jobs, outputs, dist, staging, selected, course)
+        write_scripts(course, rendered, staging)  # instructor scripts show the slides from the built HTML
         bundle.render_landing(course, info, staging / "index.html")
         manifest_path_new = staging / ".marp-build.json"
         manifest_path_new.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
@@ -324,10 +325,6 @@ def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.Lan
     (staging / "instructor").mkdir(exist_ok=True)
     report = render_report(course, rehearse(course, rendered))
     (staging / "instructor" / "ensayo.html").write_text(report, encoding="utf-8")
-    for item in rendered:
-        if item.deck.kind == "presentacion":
-            script = render_script(course, item)
-            (staging / "instructor" / f"{item.deck.id}-guion.html").write_text(script, encoding="utf-8")
     return info
 
 
