@@ -220,7 +220,7 @@ def test_notes_after_a_box_reach_the_presenter_view(built):
 def test_instructor_script_lists_every_slide_with_its_notes(built):
     root, _ = built
     script = (root / "dist" / "instructor" / "01-prueba-guion.html").read_text(encoding="utf-8")
-    assert script.count('class="diapo"') == 7
+    assert script.count('<section class="diapo') == 7
     assert "1.2 Ajuste fino · termina a las 10:40" in script
     assert "Nota de prueba con exactamente diez palabras para contar bien." in script
-    assert "Actividad: 3.0 min" in script
+    assert "Actividad: 3,0 min" in script
