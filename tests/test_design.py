@@ -40,7 +40,7 @@ def test_each_design_problem_is_found_with_its_line(make_course):
         "img/circulo.svg tan pequeño que su texto queda en 11 px (mínimo 22 px); dale más espacio a la figura o agranda "
         "los rótulos del SVG",
         "decks/guia-prueba.md.j2:4: error: [margen-inferior] la página 1 de guia-prueba invade el margen de abajo "
-        "(22 px); al imprimir se pega al pie: pasa lo último a la página siguiente",
+        "(8 px); al imprimir se pega al pie: pasa lo último a la página siguiente",
         "decks/img/dejavu.svg:1: error: [fuente-diagrama] el texto del diagrama se dibuja con DejaVu Sans y no con la "
         "letra del curso; usa font-family=\"Atkinson Hyperlegible Next\" (o Mono) en el SVG",
         "decks/01-prueba.md.j2:14: warning: [divisores-seguidos] las diapositivas 2 y 3 de 01-prueba son dos divisores "
