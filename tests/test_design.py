@@ -172,3 +172,13 @@ def test_digits_font_has_an_open_zero_and_only_digits():
         assert data[:4] == b"wOF2" and len(data) < 4000
     css = (REPO / "themes" / "curso.css").read_text(encoding="utf-8")
     assert css.count('font-family: "Cifras Atkinson"') == 3 and "unicode-range: U+0030-0039" in css
+
+
+def test_pdf_draws_the_diagram_in_the_course_font(built_minimal):
+    """The slide with the diagram (its label «círculo» used to come out in DejaVu Sans) uses only course fonts."""
+    import pikepdf
+
+    with pikepdf.open(built_minimal / "dist" / "01-prueba.pdf") as pdf:
+        page = pdf.pages[3]
+        fonts = {str(font.get("/BaseFont")).split("+")[-1] for font in page.obj["/Resources"]["/Font"].values()}
+    assert fonts and all(f.startswith(("AtkinsonHyperlegible", "CifrasAtkinson")) for f in fonts), fonts
