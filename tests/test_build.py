@@ -53,7 +53,7 @@ def test_pdf_pages_match_slides_and_carry_the_text(built):
 
     assert list(titles(reader.outline)) == ["Curso mínimo de prueba", "Escenario para las pruebas", "Tokens",
                                           "Los tokens de una frase", "Un ejemplo del archivo", "Ajuste fino",
-                                          "Idea clave"]
+                                          "Un modelo ajustado aprende tu estilo."]  # key ideas: the sentence is the title
     guide = PdfReader(root / "dist" / "guias" / "guia-prueba.pdf")
     box = guide.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (596, 842)  # A4
