@@ -142,7 +142,7 @@ def test_place_cue_follows_each_divider_and_dividers_hide_it(make_course):
     assert '<!-- _header: "" -->' in divider
     assert "footer:" not in item.markdown.split("\n---\n", 1)[0]  # decks: no footer in the front matter
     guide = _slides(make_course())["guia-prueba"].markdown
-    assert 'footer: "Curso mínimo de prueba · Guía de prueba"' in guide
+    assert 'footer: "Guía de prueba"' in guide
 
 
 def test_section_opener_is_one_slide_that_opens_its_first_block(make_course):
