@@ -3,7 +3,8 @@
 - Type scale at 1280×720: body text ≥ 32 px, code, tables and the agenda ≥ 26 px, labels, captions and the
   place cue ≥ 22 px; guides (A4) ≥ 10 pt everywhere. Diagram labels count too: an SVG's font size times the
   scale it is drawn at.
-- Words per slide (notes excluded): a warning above 45.
+- Words per slide (notes excluded): a warning above 45 (not for the cover and dividers, whose text is the
+  program's own).
 - Content that ends in the upper half of a slide: a warning, unless the slide's class says it is meant to.
 - Guides: content never reaches the bottom padding, and a page never ends on a heading (its step would be
   split across pages).
@@ -44,6 +45,9 @@ MAX_WORDS = 45
 # Slides whose content is meant to sit high or alone (cover, dividers, statements), or says so with `arriba`.
 _TOP_OK = {"portada", "divisor", "apertura", "idea-clave", "arriba"}
 _TOP_LIMIT = 0.5
+# Dividers list the program's topics from course.yaml (every topic must be on a slide): their length is the
+# program's, not the author's, so they are not counted for words.
+_WORDS_OK = {"divisor", "apertura", "portada"}
 # Fonts a diagram may be drawn in: the course's own (embedded into every SVG at build time).
 # (Chromium reports the family name inside the file: the web font files call themselves, for instance,
 # "Atkinson Hyperlegible Mono ExtraLight", so names are matched by how they start.)
@@ -119,7 +123,7 @@ def slide_findings(course: Course, item: RenderedDeck, boxes: Iterable[SlideBox]
                     "dale más espacio a la figura o agranda los rótulos del SVG"))
         if kind == "presentacion":
             words = count_words(box.text)
-            if words > MAX_WORDS:
+            if words > MAX_WORDS and not set(slide.classes) & _WORDS_OK:
                 found.append(check.Finding(
                     slide.source, slide.line, "warning", "muchas-palabras",
                     f"{where} tiene {words} palabras (máximo {MAX_WORDS}); divídela o pasa el detalle a las notas"))
@@ -257,7 +261,7 @@ def figures(root: Path, dist: Path | None = None) -> dict:
                     if best is None or px < best[0]:
                         result["letra_minima"][tier] = (px, f"{item.deck.id} p{slide.number}: {text[:40]}")
                 words = count_words(box.text)
-                if words > MAX_WORDS:
+                if words > MAX_WORDS and not set(slide.classes) & _WORDS_OK:
                     result["muchas_palabras"].append(f"{item.deck.id} p{slide.number} {slide.source}:{slide.line} "
                                                      f"({words}) {slide.title[:50]}")
                 if box.bottom < box.height * _TOP_LIMIT and not set(slide.classes) & _TOP_OK:
