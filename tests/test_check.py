@@ -32,7 +32,8 @@ def test_clean_course_has_no_finding(make_course):
     ],
 )
 def test_overflow_is_measured_in_chromium(make_course, scenario, expected):
-    found = findings(make_course(scenario), browser=True)
+    # (these slides are also far over 45 words: that is a warning of its own, see test_design.py)
+    found = [f for f in findings(make_course(scenario), browser=True) if ": error: " in f]
     assert len(found) == 1, found
     assert found[0].startswith(expected), found[0]
     assert found[0].endswith("; divídela en dos o acorta el texto")
