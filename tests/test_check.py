@@ -63,7 +63,7 @@ def test_remote_resources_are_caught(make_course):
         ]),
         ("bad-minutes", [
             "course.yaml:17: error: [minutos] las subsecciones de la sección 1 suman 45 minutos, pero la sección "
-            "dice 40; ajusta los minutos para que coincidan",
+            "dice 40: la agenda se solaparía; ajusta los minutos para que coincidan",
         ]),
         ("no-notes", ["decks/01-prueba.md.j2:23: aviso: [sin-notas] la diapositiva 4 («Un ejemplo del archivo») de "
                       "01-prueba no tiene notas del orador; agrega <!-- qué decir, ejemplo, tiempo, fuentes -->"]),
