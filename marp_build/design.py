@@ -46,8 +46,9 @@ MAX_WORDS = 45
 _TOP_OK = {"portada", "divisor", "apertura", "idea-clave", "arriba"}
 _TOP_LIMIT = 0.5
 # Dividers list the program's topics from course.yaml (every topic must be on a slide): their length is the
-# program's, not the author's, so they are not counted for words.
-_WORDS_OK = {"divisor", "apertura", "portada"}
+# program's, not the author's, so they are not counted for words. The sources slide is a reference list shown
+# for a few seconds, generated from what the deck cites.
+_WORDS_OK = {"divisor", "apertura", "portada", "fuentes"}
 # Fonts a diagram may be drawn in: the course's own (embedded into every SVG at build time).
 # (Chromium reports the family name inside the file: the web font files call themselves, for instance,
 # "Atkinson Hyperlegible Mono ExtraLight", so names are matched by how they start.)
