@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from marp_build.build import build, load  # noqa: E402
 from marp_build.doctor import find_browser, find_marp  # noqa: E402
-from marp_build.marp import FORMATS, _MARP_CONFIG, prepare_themes  # noqa: E402
+from marp_build.marp import _MARP_CONFIG, FORMATS, prepare_themes  # noqa: E402
 from marp_build.render import render_decks  # noqa: E402
 
 FORMATS_MEASURED = ("html", "pdf")

@@ -23,10 +23,19 @@ from marp_build.diagrams import copy_images
 from marp_build.doctor import marp_version
 from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UnsafeSourceError, UsageError
 from marp_build.load import load_course
-from marp_build.marp import FORMATS, Batch, Format, finish_html, prepare_themes, presenter_script, stage_inputs, start_batches
+from marp_build.marp import (
+    FORMATS,
+    Batch,
+    Format,
+    finish_html,
+    prepare_themes,
+    presenter_script,
+    stage_inputs,
+    start_batches,
+)
 from marp_build.model import Course, Deck, build_course, schedule_issues
-from marp_build.render import DATA_DIR, RenderedDeck, render_decks
 from marp_build.rehearse import rehearse, render_report, write_scripts
+from marp_build.render import DATA_DIR, RenderedDeck, render_decks
 from marp_build.schema import validate
 from marp_build.sources import outside_links
 

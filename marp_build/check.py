@@ -17,8 +17,8 @@ from marp_build import design, doctor, facts, wordlist
 from marp_build.errors import BrowserNotFoundError, MarpBuildError
 from marp_build.marp import HTML_ALLOWLIST
 from marp_build.model import Course, schedule_issues
-from marp_build.render import DATA_DIR, RenderedDeck, Slide
 from marp_build.rehearse import CUE_TOLERANCE, DEFAULT_WPM, decimal, rehearse
+from marp_build.render import DATA_DIR, RenderedDeck, Slide
 from marp_build.sources import outside_links
 
 __all__ = ["Finding", "CheckReport", "run_check"]

@@ -193,7 +193,9 @@ def measure_diagram(browser, path: Path) -> DiagramInfo:
         page.close()
 
 
-def diagram_findings(get_browser: Callable[[], object], dist: Path, memo: Path, used: set[str]) -> tuple[list[Finding], dict[str, DiagramInfo]]:
+def diagram_findings(
+    get_browser: Callable[[], object], dist: Path, memo: Path, used: set[str]
+) -> tuple[list[Finding], dict[str, DiagramInfo]]:
     """Every SVG of the built course drawn in the course font; returns findings and what was measured.
 
     Measurements are cached per SVG content (memo/<digest>.json), like the slides'.

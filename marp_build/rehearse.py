@@ -209,7 +209,8 @@ def bar_chart_svg(plan: Rehearsal) -> str:
         parts.append(f'<text font-size="17" fill="#14213d">{spans}</text>')
         parts.append(f'<rect x="{label_w}" y="{middle - 14:.1f}" width="{block.budget * scale:.1f}" height="28" '
                      'fill="#e8f1fb" stroke="#0b4f8a" stroke-width="2"/>')
-        parts.append(f'<rect x="{label_w}" y="{middle - 7:.1f}" width="{block.estimate * scale:.1f}" height="14" fill="{color}"/>')
+        width = block.estimate * scale
+        parts.append(f'<rect x="{label_w}" y="{middle - 7:.1f}" width="{width:.1f}" height="14" fill="{color}"/>')
         parts.append(f'<text x="{label_w + max(block.budget, block.estimate) * scale + 8:.1f}" y="{middle + 6:.1f}" '
                      f'font-size="16" fill="#14213d">{_decimal(block.estimate)} / {block.budget} min</text>')
         y += row

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from marp_build import build as build_module
 from marp_build.build import build, load
-from marp_build.render import render_decks
 from marp_build.errors import TemplateError
+from marp_build.render import render_decks
 
 pytestmark = pytest.mark.e2e
 

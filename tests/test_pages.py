@@ -60,7 +60,7 @@ def test_deck_opens_navigates_and_has_presenter_notes(browser, built_minimal):
     page.wait_for_selector("svg.bespoke-marp-active")
     first = page.evaluate("location.hash")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("location.hash !== %r" % first)
+    page.wait_for_function(f"location.hash !== {first!r}")
     assert page.evaluate("location.hash") == "#2"
     notes = page.eval_on_selector_all(".bespoke-marp-note", "els => els.map(e => e.textContent)")
     assert any("Nota de prueba con exactamente diez palabras" in n for n in notes)

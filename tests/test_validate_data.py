@@ -16,8 +16,18 @@ import tiktoken
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from datacheck import Finding, Report, default_epochs, detect_format, summarize, validate_path
-from datacheck import classifier, findings, textio, tokens
+from datacheck import (
+    Finding,
+    Report,
+    classifier,
+    default_epochs,
+    detect_format,
+    findings,
+    summarize,
+    textio,
+    tokens,
+    validate_path,
+)
 from datacheck.cli import main
 
 CASES = Path(__file__).parent / "data_cases"
