@@ -82,20 +82,63 @@ def requirement_pins(path: Path) -> dict[str, str]:
     return pins
 
 
-def run_notebook(name: str, parameters: dict, workdir: Path, timeout: int = 600):
+FORM_LINE = re.compile(r"^(?P<name>[A-Z0-9_]+) = .*?(?P<param>  # @param.*)$", re.MULTILINE)
+
+
+def set_form(nb, values: dict) -> None:
+    """Change form fields the way Colab does when a person edits them: the `NAME = value  # @param` line changes."""
+    pending = dict(values)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+
+        def replace(match):
+            name = match["name"]
+            if name not in pending:
+                return match[0]
+            return f"{name} = {pending.pop(name)!r}{match['param']}"
+
+        cell.source = FORM_LINE.sub(replace, cell.source)
+    assert not pending, f"no form field named {sorted(pending)}"
+
+
+def run_notebook(
+    name: str,
+    parameters: dict,
+    workdir: Path,
+    timeout: int = 600,
+    form: dict | None = None,
+    setup: str | None = None,
+    after: str | None = None,
+    steps: list[int] | None = None,
+):
     """Execute a notebook with `parameters` injected after its "parameters" cell; return the executed notebook.
 
-    Raises nbclient's CellExecutionError when a cell fails; the partially executed notebook is still saved.
+    `form` edits form fields of any cell (as a person does in Colab); `setup` is test code run right after the
+    injected parameters (stand-ins for Colab and the Hub); `after` is test code run at the end, while the kernel
+    is still alive; `steps` keeps only the cells of those step numbers (1 = the parameters cell), to run a step
+    out of order as a person may. Raises nbclient's CellExecutionError when a cell fails; the partially executed
+    notebook is still saved.
     """
     import nbclient
     import nbformat
 
     nb = nbformat.read(CODIGO / name, as_version=4)
+    if form:
+        set_form(nb, form)
+    if steps is not None:
+        numbered = {int(m[1]): cell for cell in nb.cells if (m := re.match(r"# @title (\d+)\. ", cell.source))}
+        nb.cells = [numbered[step] for step in steps]
     index = next(i for i, cell in enumerate(nb.cells) if "parameters" in cell.metadata.get("tags", []))
     source = "# Parameters injected by the test\n" + "\n".join(f"{key} = {value!r}" for key, value in parameters.items())
-    injected = nbformat.v4.new_code_cell(source)
-    injected.metadata["tags"] = ["injected-parameters"]
-    nb.cells.insert(index + 1, injected)
+    injected = [nbformat.v4.new_code_cell(source)]
+    if setup:
+        injected.append(nbformat.v4.new_code_cell(setup))
+    for offset, cell in enumerate(injected, start=1):
+        cell.metadata["tags"] = ["injected-parameters"]
+        nb.cells.insert(index + offset, cell)
+    if after:
+        nb.cells.append(nbformat.v4.new_code_cell(after))
     client = nbclient.NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
     )
@@ -107,6 +150,147 @@ def run_notebook(name: str, parameters: dict, workdir: Path, timeout: int = 600)
             Path(SAVE_EXECUTED).mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, Path(SAVE_EXECUTED) / f"{workdir.name}_{name}")
     return nb
+
+
+def colab_stand_in(downloads: Path, secrets: dict[str, str] | None = None, drive_fails: bool = False) -> str:
+    """Kernel code that plays google.colab (files, drive, userdata) locally, and Gradio's share server.
+
+    Downloads land in `downloads`; `drive.mount(path)` makes `path` a local folder; `userdata.get` reads `secrets`;
+    a share link is "https://prueba-curso.gradio.live", served by the local Gradio server.
+    """
+    return f"""
+import importlib.machinery as _machinery, shutil as _shutil, sys as _sys, types as _types
+from pathlib import Path as _Path
+
+class SecretNotFoundError(Exception):
+    pass
+
+class NotebookAccessError(Exception):
+    pass
+
+_colab = _types.ModuleType("google.colab")
+_files = _types.ModuleType("google.colab.files")
+_drive = _types.ModuleType("google.colab.drive")
+_userdata = _types.ModuleType("google.colab.userdata")
+
+def _download(path):
+    _Path({str(downloads)!r}).mkdir(parents=True, exist_ok=True)
+    _shutil.copy(path, _Path({str(downloads)!r}) / _Path(path).name)
+
+def _upload():
+    raise AssertionError("the test files are already in the working folder: nothing should be uploaded")
+
+def _mount(path):
+    if {drive_fails!r}:
+        raise ValueError("mount failed")
+    (_Path(path) / "MyDrive").mkdir(parents=True, exist_ok=True)
+
+def _get(name):
+    secrets = {dict(secrets or {})!r}
+    if name not in secrets:
+        raise SecretNotFoundError(name)
+    return secrets[name]
+
+_files.download, _files.upload = _download, _upload
+_drive.mount = _mount
+_userdata.get, _userdata.SecretNotFoundError, _userdata.NotebookAccessError = _get, SecretNotFoundError, NotebookAccessError
+_colab.files, _colab.drive, _colab.userdata = _files, _drive, _userdata
+for _module in (_colab, _files, _drive, _userdata):
+    _module.__spec__ = _machinery.ModuleSpec(_module.__name__, None)
+try:
+    import google
+except ImportError:
+    _sys.modules["google"] = _types.ModuleType("google")
+_sys.modules.update({{"google.colab": _colab, "google.colab.files": _files, "google.colab.drive": _drive,
+                     "google.colab.userdata": _userdata}})
+
+import gradio.networking as _networking
+SHARE_REQUESTS = []
+
+def _setup_tunnel(local_host, local_port, share_token, share_server_address, share_server_tls_certificate):
+    SHARE_REQUESTS.append((local_host, local_port))
+    return "https://prueba-curso.gradio.live"
+
+_networking.setup_tunnel = _setup_tunnel
+"""
+
+
+class HubStandIn:
+    """A local HTTP server answering the Hugging Face Hub calls of the notebooks' publish step.
+
+    Accepts the token `hf_prueba` for user `participante`, answers 403 to `hf_lectura` on writes, and keeps the
+    files of every commit in `self.repos[repo_id]`.
+    """
+
+    def __init__(self):
+        self.repos: dict[str, dict[str, bytes]] = {}
+        self.calls: list[tuple[str, str]] = []
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _reply(self, status: int, payload: dict):
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _token(self) -> str:
+                return self.headers.get("Authorization", "").removeprefix("Bearer ")
+
+            def _body(self) -> bytes:
+                return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+            def do_GET(self):
+                stand_in.calls.append(("GET", self.path))
+                if self.path.startswith("/api/whoami-v2"):
+                    if self._token() not in ("hf_prueba", "hf_lectura"):
+                        return self._reply(401, {"error": "Invalid credentials in Authorization header"})
+                    return self._reply(200, {"type": "user", "name": "participante", "auth": {"accessToken": {"role": "write"}}})
+                self._reply(404, {"error": "not found"})
+
+            def do_POST(self):
+                body = self._body()
+                stand_in.calls.append(("POST", self.path))
+                if self._token() == "hf_lectura" and self.path != "/api/validate-yaml":
+                    return self._reply(403, {"error": "You don't have the rights to create a model under this namespace"})
+                if self.path == "/api/validate-yaml":
+                    return self._reply(200, {"errors": [], "warnings": []})
+                if self.path == "/api/repos/create":
+                    payload = json.loads(body)
+                    repo_id = f"{payload.get('organization') or 'participante'}/{payload['name']}"
+                    stand_in.repos.setdefault(repo_id, {})
+                    return self._reply(200, {"url": f"{stand_in.url}/{repo_id}", "name": repo_id, "id": repo_id})
+                match = re.fullmatch(r"/api/models/(.+?)/(preupload|commit)/main", self.path)
+                if match and match[2] == "preupload":
+                    files = json.loads(body)["files"]
+                    return self._reply(200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False, "oid": None} for f in files]})
+                if match:
+                    import base64
+
+                    repo = stand_in.repos.setdefault(match[1], {})
+                    for line in body.decode().splitlines():
+                        item = json.loads(line)
+                        if item["key"] == "file":
+                            repo[item["value"]["path"]] = base64.b64decode(item["value"]["content"])
+                    return self._reply(200, {"commitUrl": f"{stand_in.url}/{match[1]}/commit/abc123", "commitOid": "abc123"})
+                self._reply(404, {"error": f"not found: {self.path}"})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def text_outputs(nb) -> str:
@@ -427,25 +611,45 @@ def test_clasificador_notebook_stops_with_a_spanish_message_on_a_wrong_header(ti
 # ---------------------------------------------------------------- chat notebook
 
 
-def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model, tmp_path):
+def test_chat_notebook_trains_saves_shares_and_publishes(tiny_chat_model, tmp_path, monkeypatch):
+    """The whole route on the tiny model: train, compare, test questions from the form, zip to the computer and
+    to Drive, a share link that answers, and a publish to the Hub stand-in with the token from Colab's secrets."""
     from safetensors.torch import load_file
 
     for path in (CHAT_TRAIN, CHAT_VALIDATION):
         shutil.copy(path, tmp_path / path.name)
-    results = tmp_path / "resultados"
+    results, downloads, drive = tmp_path / "resultados", tmp_path / "descargas", tmp_path / "drive"
     n_compare = 2
-    nb = run_notebook(
-        "chat_lora_colab.ipynb",
-        {
-            "MODELO_BASE": str(tiny_chat_model),
-            "CARPETA_DE_RESULTADOS": str(results),
-            "MAX_PASOS": 6,
-            "N_COMPARACIONES": n_compare,
-            "MAX_TOKENS_RESPUESTA": 10,
-            "PREGUNTAS_DE_PRUEBA": ["¿Cuál es el horario de atención?"],
-        },
-        tmp_path,
-    )
+    with HubStandIn() as hub:
+        monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        nb = run_notebook(
+            "chat_lora_colab.ipynb",
+            {
+                "MODELO_BASE": str(tiny_chat_model),
+                "CARPETA_DE_RESULTADOS": str(results),
+                "CARPETA_DRIVE": str(drive),
+                "MAX_PASOS": 6,
+                "N_COMPARACIONES": n_compare,
+                "MAX_TOKENS_RESPUESTA": 10,
+            },
+            tmp_path,
+            form={
+                "PREGUNTA_1": "¿Cuál es el horario de atención?",
+                "PREGUNTA_2": "",
+                "PREGUNTA_3": "  ¿Hacen envíos al interior?  ",
+                "GUARDAR_EN": "Las dos cosas",
+                "PUBLICAR": True,
+            },
+            setup=colab_stand_in(downloads, secrets={"HF_TOKEN": "hf_prueba"}),
+            after=(
+                "from gradio_client import Client\n"
+                "print('Respuesta por el enlace:', repr(Client(demo.local_url, verbose=False).predict("
+                "message='¿Tienen garantía?', api_name='/responder')))\n"
+                "print('Pedidos de enlace:', len(SHARE_REQUESTS))\n"
+                "demo.close()"
+            ),
+        )
     output = text_outputs(nb)
     assert "Las bibliotecas ya están instaladas con las versiones correctas." in output
     # Qwen3's template is one TRL can mask, so only the assistant's answers are trained on.
@@ -458,7 +662,8 @@ def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model,
     weights = load_file(adapter / "adapter_model.safetensors")
     lora_b = [tensor for key, tensor in weights.items() if "lora_B" in key]
     assert lora_b and any(float(tensor.abs().sum()) > 0 for tensor in lora_b), "LoRA B starts at zero: training moved it"
-    assert "pipeline_tag: text-generation" in (adapter / "README.md").read_text(encoding="utf-8")
+    trainable = sum(tensor.numel() for tensor in weights.values())
+    assert f"el adaptador ocupará unos {round(trainable * 4 / 1e6)} MB" in output
 
     history = json.loads((results / "historial_entrenamiento.json").read_text(encoding="utf-8"))
     assert [step for step, _ in history["entrenamiento"]] == list(range(1, 7))
@@ -477,8 +682,79 @@ def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model,
         assert row["respuesta esperada"] == messages[-1]["content"]
         assert row["modelo base"] and row["modelo ajustado"]
     assert "<th>Modelo base</th><th>Modelo ajustado</th>" in output
-    assert re.search(rf"El adaptador cambió \d de {n_compare} respuestas\.", output)
+    assert re.search(rf"El adaptador cambió \d de {n_compare} respuestas \(\d+ s\)\.", output)
+
+    # Step 9: one question per form field; empty fields are skipped and spaces trimmed.
     assert "Tú: ¿Cuál es el horario de atención?\nModelo ajustado: " in output
+    assert "Tú: ¿Hacen envíos al interior?\nModelo ajustado: " in output
+    with (results / "pruebas.csv").open(encoding="utf-8", newline="") as handle:
+        assert [row["pregunta"] for row in csv.DictReader(handle)] == ["¿Cuál es el horario de atención?", "¿Hacen envíos al interior?"]
+
+    # Step 10: the same zip in the computer's downloads and in Drive, with everything needed to keep the model.
+    zip_name = "asistente-lora-es.zip"
+    assert (downloads / zip_name).read_bytes() == (drive / "MyDrive" / "curso-fine-tuning" / zip_name).read_bytes()
+    import zipfile
+
+    with zipfile.ZipFile(downloads / zip_name) as archive:
+        names = set(archive.namelist())
+        card = archive.read("adaptador/README.md").decode("utf-8")
+    assert {"adaptador/adapter_model.safetensors", "adaptador/adapter_config.json", "adaptador/README.md",
+            "perdida.png", "comparacion.csv", "pruebas.csv", "historial_entrenamiento.json"} <= names
+    assert card.startswith("---\nlanguage: es\n") and "pipeline_tag: text-generation" in card
+    assert "Copiado a tu Google Drive: Mi unidad → curso-fine-tuning → asistente-lora-es.zip" in output
+    assert "Descargando «asistente-lora-es.zip»" in output
+
+    # Step 11: a share link was asked for, printed, and the page answers through Gradio's API.
+    assert "Tu enlace público: https://prueba-curso.gradio.live" in output
+    assert "Pedidos de enlace: 1" in output
+    assert re.search(r"Respuesta por el enlace: '.+'", output)
+
+    # Step 12: published with the secret's token, card naming the repository.
+    repo = hub.repos["participante/asistente-lora-es"]
+    assert {"adapter_model.safetensors", "adapter_config.json", "README.md"} <= set(repo)
+    assert repo["adapter_model.safetensors"] == (adapter / "adapter_model.safetensors").read_bytes()
+    assert 'from_pretrained("participante/asistente-lora-es")' in repo["README.md"].decode("utf-8")
+    assert f"¡Publicado! {hub.url}/participante/asistente-lora-es" in output
+
+
+def test_chat_notebook_publish_explains_the_token_steps_without_a_secret(tiny_chat_model, tmp_path):
+    """Publishing with no HF_TOKEN secret stops in Spanish with the clicks to create it; nothing else is needed."""
+    import nbclient
+
+    for path in (CHAT_TRAIN, CHAT_VALIDATION):
+        shutil.copy(path, tmp_path / path.name)
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        run_notebook(
+            "chat_lora_colab.ipynb",
+            {"MODELO_BASE": str(tiny_chat_model), "CARPETA_DE_RESULTADOS": str(tmp_path / "r"), "MAX_PASOS": 1,
+             "N_COMPARACIONES": 1, "MAX_TOKENS_RESPUESTA": 2},
+            tmp_path,
+            form={"PUBLICAR": True},
+            setup=colab_stand_in(tmp_path / "descargas"),
+        )
+    assert caught.value.ename == "NotebookStop"
+    message = caught.value.evalue
+    assert message.startswith("Para publicar falta tu token de Hugging Face, guardado como secreto de Colab.")
+    assert "Settings → Access Tokens → Create new token → pestaña Write" in message and "HF_TOKEN" in message
+    # The model was saved before the publish step stopped.
+    assert (tmp_path / "descargas" / "asistente-lora-es.zip").is_file()
+
+
+def test_chat_notebook_step_run_out_of_order_says_what_to_run_first(tiny_chat_model, tmp_path):
+    """A person who presses ▶ on step 9 before training gets the step to run, in Spanish; with an empty
+    session (Colab restarted), the same press says to run everything."""
+    import nbclient
+
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        run_notebook("chat_lora_colab.ipynb", {"MODELO_BASE": str(tiny_chat_model)}, tmp_path, steps=[1, 2, 3, 4, 9])
+    assert caught.value.ename == "NotebookStop"
+    assert caught.value.evalue.startswith("Este paso usa el resultado del paso 7. Entrenar con LoRA, que no se ejecutó")
+    assert "desde el 1 hasta el 7." in caught.value.evalue
+
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        run_notebook("chat_lora_colab.ipynb", {}, tmp_path, steps=[1, 10])
+    assert caught.value.ename == "RuntimeError"
+    assert caught.value.evalue == "⛔ Faltan los pasos anteriores. Usa el menú Entorno de ejecución → Ejecutar todo."
 
 
 # ---------------------------------------------------------------- Space app
