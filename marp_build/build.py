@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from marp_build import bundle
+from marp_build import bundle, facts
 from marp_build.doctor import marp_version
 from marp_build.errors import BrowserNotFoundError, TemplateError, UsageError
 from marp_build.load import load_course
@@ -246,6 +246,7 @@ def _manifest(root: Path, inputs: str, jobs, course: Course, catalog: list[dict]
             json.dumps(course.data, sort_keys=True, ensure_ascii=False),
             json.dumps(catalog, sort_keys=True, ensure_ascii=False, default=str),
             _tree_digest(list(images.glob("*")), root) if images.is_dir() else "",
+            _tree_digest(list((root / facts.FACTS_DIR).glob("*.y*ml")), root),  # hechos.html lists every fact
         ),
     }
 
@@ -327,6 +328,7 @@ def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.Lan
         if item.deck.kind == "presentacion":
             script = render_script(course, item)
             (staging / "instructor" / f"{item.deck.id}-guion.html").write_text(script, encoding="utf-8")
+    facts.write_pages(course, rendered, staging)  # fuentes.html and instructor/hechos.html
     return info
 
 
@@ -450,7 +452,7 @@ def _inputs_digest(root: Path, formats: list[str]) -> str:
     which compares the rendered outputs themselves.
     """
     sources = [root / "course.yaml"]
-    for folder in ("decks", "partials", "themes", DATA_DIR):
+    for folder in ("decks", "partials", "themes", DATA_DIR, facts.FACTS_DIR):
         if (root / folder).is_dir():
             sources += [p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     package = Path(__file__).parent

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from marp_build import doctor
+from marp_build import doctor, facts
 from marp_build.errors import BrowserNotFoundError, MarpBuildError, SchemaError
 from marp_build.model import Course
 from marp_build.render import DATA_DIR, RenderedDeck, Slide
@@ -145,7 +145,7 @@ def _dist_names(course: Course, rendered: list[RenderedDeck]) -> set[str]:
     from marp_build.build import IMAGES_DIR, _formats_for, output_name
     from marp_build.marp import FORMATS
 
-    names = {"index.html", "datos-curso.zip"}
+    names = {"index.html", "datos-curso.zip", "fuentes.html"}
     for item in rendered:
         names |= {output_name(item.deck, f) for f in _formats_for(item.deck, FORMATS)}
     data = course.root / DATA_DIR
@@ -410,7 +410,7 @@ def _slide_findings(course: Course, item: RenderedDeck, boxes, blocked: list[str
     return found
 
 
-def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM) -> CheckReport:
+def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha: str | None = None) -> CheckReport:
     """Run every check on the course at `root`; never raises for problems in the course, it reports them."""
     from marp_build.build import load
     from marp_build.errors import TemplateError
@@ -443,6 +443,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM) -> Ch
     report.findings += _check_links_images_notes(course, rendered)
     report.findings += _check_rehearsal(course, rendered, wpm)
     report.findings += _check_data(root)
+    report.findings += facts.check_facts(course, rendered, fecha)  # dated facts against the class date
     if browser and not any(f.code in ("imagen-falta",) for f in report.findings):
         try:
             report.findings += _check_in_browser(course, rendered, root / ".cache" / "marp-build")

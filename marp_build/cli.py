@@ -28,6 +28,27 @@ RootOption = Annotated[
 ]
 
 
+FechaOption = Annotated[
+    str | None,
+    typer.Option("--fecha", help="Fecha de la clase (AAAA-MM-DD) para revisar los hechos; por defecto, fecha_clase de course.yaml."),
+]
+
+
+def _fecha(text: str | None) -> str | None:
+    """Validate --fecha: a real date written AAAA-MM-DD."""
+    if text is None:
+        return None
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        from marp_build.errors import UsageError
+
+        raise fail(UsageError(f"--fecha {text}: no es una fecha válida; escríbela como AAAA-MM-DD (p. ej. 2026-12-10)")) from None
+    return text
+
+
 @app.callback()
 def _root() -> None:
     """Construye el curso de fine-tuning: presentaciones Marp (HTML y PDF), datos y página de descargas."""
@@ -109,11 +130,12 @@ def check(
         bool, typer.Option("--sin-navegador", help="Omite las revisiones que abren Chromium (desbordes, sin conexión).")
     ] = False,
     ppm: Annotated[int, typer.Option("--ppm", help="Palabras por minuto para estimar el tiempo de las notas.")] = 150,
+    fecha: FechaOption = None,
 ) -> None:
     """Revisa el curso antes de clase: esquema, plantillas, tiempos, desbordes, imágenes, enlaces y datos."""
     from marp_build.check import run_check
 
-    report = run_check(raiz, browser=not sin_navegador, wpm=ppm)
+    report = run_check(raiz, browser=not sin_navegador, wpm=ppm, fecha=_fecha(fecha))
     if como_json:
         out_console.print(report.to_json(), markup=False)
     else:
@@ -160,6 +182,42 @@ def rehearse(
                   f"{sum(b.activity_minutes for b in plan.blocks):.1f}", f"{plan.estimate:.1f}", "", style="bold")
     out_console.print(table)
     out_console.print("Informe con gráfico: dist/instructor/ensayo.html (se genera con `make slides`).", markup=False)
+
+
+@app.command()
+def hechos(raiz: RootOption = Path("."), fecha: FechaOption = None) -> None:
+    """Lista los datos de hechos/ por urgencia (vencidos, por revisar, al día) con su fuente, para revisarlos antes de clase."""
+    from rich.table import Table
+
+    from marp_build.build import load
+    from marp_build.facts import urgency_rows, short_date
+    from marp_build.render import render_decks
+
+    when = _fecha(fecha)
+    try:
+        course = load(raiz)
+        on, rows = urgency_rows(course, render_decks(course), when)
+    except MarpBuildError as err:
+        raise fail(err) from None
+    table = Table(title=f"Hechos del curso a la fecha de la clase ({short_date(on)})", title_justify="left")
+    for header in ("Estado", "Clave", "Dato", "Revisado", "Revisar / vence", "Citas", "Fuente"):
+        table.add_column(header, overflow="fold")
+    styles = {"vencido": "red", "por revisar": "yellow", "al día": ""}
+    for row in rows:
+        statement = row.fact.statement if len(row.fact.statement) <= 70 else row.fact.statement[:69] + "…"
+        due = ("vence " if row.fact.valid_until == row.due else "") + short_date(row.due)
+        cites = str(len(row.cites)) if row.cites else "sin citar"
+        table.add_row(row.state, row.fact.key, statement, short_date(row.fact.checked), due, cites,
+                      row.fact.source_text, style=styles[row.state])
+    out_console.print(table)
+    counts = {state: sum(1 for r in rows if r.state == state) for state in styles}
+    out_console.print(
+        f"{len(rows)} hechos — vencidos: {counts['vencido']} · por revisar: {counts['por revisar']} · al día: {counts['al día']}. "
+        "Versión para imprimir: dist/instructor/hechos.html (se genera con `make slides`).",
+        markup=False,
+    )
+    if counts["vencido"]:
+        raise typer.Exit(1)
 
 
 @app.command()

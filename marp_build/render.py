@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 from jinja2.ext import Extension
 
+from marp_build import facts
 from marp_build.errors import MarpBuildError, TemplateError
 from marp_build.model import Course, Deck
 
@@ -50,6 +51,7 @@ class Slide:
     notes: str  # speaker notes (HTML comments that are not directives)
     minutes: float = 0.0  # time reserved for participation/exercise on this slide
     classes: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()  # facts cited on the slide, as `clave@template:line` (see marp_build.facts)
 
 
 @dataclass
@@ -178,6 +180,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         qr_svg=helpers.qr_svg,
         marca=_mark,
     )
+    facts.register(env, root)  # hecho(), fuente(), fuentes_citadas() from hechos/*.yaml
     env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
     return env
 
@@ -262,7 +265,7 @@ def _separator_lines(lines: list[str]) -> Iterator[int]:
             yield index
 
 
-def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slide]]:
+def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | None = None) -> tuple[str, list[Slide]]:
     """Split rendered Markdown into slides, read and strip the marks, add block/clock notes.
 
     Returns the clean Markdown (front matter + slides joined by `---`) and the slide records.
@@ -294,12 +297,17 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
                 # Report the slide's first written line, not the `---` above it.
                 line = next((n for n in range(line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), line)
         minutes = 0.0
+        cited = []
         for kind, value in _MARK_RE.findall(raw):
             if kind == "bloque":
                 block = value or None
             elif kind == "minutos":
                 minutes += float(value)
+            elif kind == "hecho":
+                cited.append(value)
         body = _comments_on_their_own(_MARK_RE.sub("", raw).strip("\n"))
+        if cited and book is not None:  # one source line per cited fact, in the notes (not on the slide)
+            body = f"{body}\n\n{facts.slide_notes(cited, book)}".strip("\n")
         comments = [c for c in _COMMENT_RE.findall(body) if not _is_directive(c)]
         notes = "\n\n".join(c.strip() for c in comments)
         classes = tuple(
@@ -315,7 +323,7 @@ def _split_slides(text: str, deck: Deck, course: Course) -> tuple[str, list[Slid
             # Shown first in the presenter view: where we are and when this block must end.
             body = f"<!-- ⏱ {sub['id']} {sub['titulo']} · termina a las {sub['hora_fin']} -->\n\n{body}"
         chunks.append(body.strip("\n"))
-        slides.append(Slide(number, title, source, line, block, notes, minutes, classes))
+        slides.append(Slide(number, title, source, line, block, notes, minutes, classes, tuple(cited)))
     markdown = front.rstrip("\n") + "\n\n" + "\n\n---\n\n".join(chunks) + "\n"
     return markdown, slides
 
@@ -341,7 +349,8 @@ def render_deck(env: jinja2.Environment, course: Course, deck: Deck) -> Rendered
         text = template.render(context)
     except (jinja2.TemplateError, MarpBuildError) as err:
         raise template_error(course.root, deck.template, err) from err
-    markdown, slides = _split_slides(text, deck, course)
+    text = facts.expand_sources(text, env, deck, course.data)
+    markdown, slides = _split_slides(text, deck, course, facts.book_of(env))
     return RenderedDeck(deck=deck, markdown=markdown, slides=slides)
 
 

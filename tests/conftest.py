@@ -64,7 +64,7 @@ def real_course(tmp_path: Path) -> Path:
     dest = tmp_path / "curso-real"
     dest.mkdir()
     shutil.copy2(REPO / "course.yaml", dest / "course.yaml")
-    for folder in ("decks", "partials", "themes", "data_templates"):
+    for folder in ("decks", "partials", "themes", "data_templates", "hechos"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
     _link_node_modules(dest)

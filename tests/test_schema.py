@@ -20,9 +20,9 @@ def test_every_violation_is_reported_with_its_line(make_course):
         "course.yaml:1: titulo: no puede estar vacío",
         "course.yaml:9: inicio: el valor '25:00' no tiene el formato esperado (Hora de inicio HH:MM)",
         "course.yaml:10: (raíz): campo desconocido 'horario'; revisa si está mal escrito (se permiten: "
-        "audiencia, duracion_minutos, guias, herramientas, idioma, inicio, instructor, metodologia, modalidad, "
-        "nivel, objetivos, prerrequisitos, presentaciones, proximos_pasos, recursos, resultados_esperados, "
-        "revisado, secciones, soporte, subtitulo, titulo, url_publica)",
+        "audiencia, duracion_minutos, fecha_clase, guias, herramientas, idioma, inicio, instructor, metodologia, "
+        "modalidad, nivel, objetivos, prerrequisitos, presentaciones, proximos_pasos, recursos, resultados_esperados, "
+        "revisado, revisar_hechos_cada_dias, secciones, soporte, subtitulo, titulo, url_publica)",
         "course.yaml:18: secciones.0.minutos: debe ser un número entero, no 'cuarenta'",
     ]
 
