@@ -502,7 +502,9 @@ def test_requirements_test_pins_are_installed():
 # ---------------------------------------------------------------- classifier notebook
 
 
-def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path):
+def test_clasificador_notebook_trains_evaluates_saves_shares_and_publishes(tiny_encoder, tmp_path, monkeypatch):
+    import zipfile
+
     import numpy as np
     import torch
     from sklearn.metrics import accuracy_score, f1_score
@@ -511,19 +513,33 @@ def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path
     # As in Colab after the upload: the course files sit in the working folder under their default names.
     for path in (SENTIMENT_TRAIN, SENTIMENT_VALIDATION):
         shutil.copy(path, tmp_path / path.name)
-    results = tmp_path / "resultados"
+    results, downloads, drive = tmp_path / "resultados", tmp_path / "descargas", tmp_path / "drive"
     sentences = ["La entrega fue rapidísima y el producto es excelente.", "Nunca respondieron mi reclamo."]
-    nb = run_notebook(
-        "clasificador_colab.ipynb",
-        {
-            "MODELO_BASE": str(tiny_encoder),
-            "CARPETA_DE_RESULTADOS": str(results),
-            "EPOCAS": 1,
-            "MAX_PASOS": 8,
-            "FRASES_DE_PRUEBA": sentences,
-        },
-        tmp_path,
-    )
+    with HubStandIn() as hub:
+        monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        nb = run_notebook(
+            "clasificador_colab.ipynb",
+            {
+                "MODELO_BASE": str(tiny_encoder),
+                "CARPETA_DE_RESULTADOS": str(results),
+                "CARPETA_DRIVE": str(drive),
+                "EPOCAS": 1,
+                "MAX_PASOS": 8,
+            },
+            tmp_path,
+            form={
+                "FRASE_1": sentences[0], "FRASE_2": "", "FRASE_3": "", "FRASE_5": sentences[1],
+                "GUARDAR_EN": "Las dos cosas", "PUBLICAR": True,
+            },
+            setup=colab_stand_in(downloads, secrets={"HF_TOKEN": "hf_prueba"}),
+            after=(
+                "from gradio_client import Client\n"
+                "print('Respuesta por el enlace:', Client(demo.local_url, verbose=False).predict("
+                "text='Me encantó la atención', api_name='/clasificar')['label'])\n"
+                "demo.close()"
+            ),
+        )
     output = text_outputs(nb)
     assert "Las bibliotecas ya están instaladas con las versiones correctas." in output
     assert f"Entrenamiento: {SENTIMENT_TRAIN.name} · Validación: {SENTIMENT_VALIDATION.name}" in output
@@ -554,9 +570,77 @@ def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path
     assert card.startswith("---\nlanguage: es\n")
     assert f"| F1 (macro) | {metrics['f1_macro']:.3f} |" in card
     assert f"Medidos con {len(validation)} ejemplos" in card
+    # Step 9: one phrase per form field, empty ones skipped.
     for sentence in sentences:
         assert re.search(re.escape(f"«{sentence}»") + r"\n   → (" + "|".join(labels) + r") \(confianza \d+,\d %\)", output)
-    assert "No se publicó en Hugging Face" in output
+    assert output.count("   → ") == len(sentences)
+
+    # Step 10: the zip, in the computer's downloads and in Drive, holds a model that loads.
+    zip_name = "clasificador-sentimiento-es.zip"
+    assert (downloads / zip_name).read_bytes() == (drive / "MyDrive" / "curso-fine-tuning" / zip_name).read_bytes()
+    with zipfile.ZipFile(downloads / zip_name) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "del_zip")
+    assert {"modelo/config.json", "modelo/model.safetensors", "modelo/README.md", "modelo/tokenizer.json",
+            "metricas.json", "matriz_confusion.png", "pruebas.csv"} <= names
+    unzipped = AutoModelForSequenceClassification.from_pretrained(tmp_path / "del_zip" / "modelo").eval()
+    with torch.no_grad():
+        assert torch.equal(unzipped(**encoded).logits.argmax(-1), torch.from_numpy(predicted))
+
+    # Step 11: the page answers through Gradio's API with one of the labels; the link was printed.
+    assert "Tu enlace público: https://prueba-curso.gradio.live" in output
+    assert re.search(r"Respuesta por el enlace: (" + "|".join(labels) + ")\n", output)
+
+    # Step 12: published with the secret's token; the Space's MODEL_ID is printed.
+    repo = hub.repos["participante/clasificador-sentimiento-es"]
+    assert {"config.json", "model.safetensors", "README.md"} <= set(repo)
+    assert 'model="participante/clasificador-sentimiento-es"' in repo["README.md"].decode("utf-8")
+    assert "Para la demo permanente en un Space, usa MODEL_ID = participante/clasificador-sentimiento-es" in output
+
+
+def test_clasificador_notebook_publish_with_a_read_token_says_to_make_a_write_one(tiny_encoder, tmp_path, monkeypatch):
+    import nbclient
+
+    for path in (SENTIMENT_TRAIN, SENTIMENT_VALIDATION):
+        shutil.copy(path, tmp_path / path.name)
+    with HubStandIn() as hub, pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        run_notebook(
+            "clasificador_colab.ipynb",
+            {"MODELO_BASE": str(tiny_encoder), "CARPETA_DE_RESULTADOS": str(tmp_path / "r"),
+             "CARPETA_DRIVE": str(tmp_path / "drive"), "MAX_PASOS": 1},
+            tmp_path,
+            form={"PUBLICAR": True},
+            setup=colab_stand_in(tmp_path / "descargas", secrets={"HF_TOKEN": "hf_lectura"}),
+        )
+    assert caught.value.ename == "NotebookStop"
+    assert caught.value.evalue.startswith("El token no tiene permiso para escribir. Crea uno de tipo Write")
+    assert hub.repos == {}
+    # By default the model went to Drive (the classroom's network is spared a 550 MB download).
+    assert (tmp_path / "drive" / "MyDrive" / "curso-fine-tuning" / "clasificador-sentimiento-es.zip").is_file()
+    assert not (tmp_path / "descargas").exists()
+
+
+def test_clasificador_notebook_explains_a_blocked_drive(tiny_encoder, tmp_path):
+    """A company account that blocks Drive: the save step says what to choose instead."""
+    import nbclient
+
+    for path in (SENTIMENT_TRAIN, SENTIMENT_VALIDATION):
+        shutil.copy(path, tmp_path / path.name)
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        run_notebook(
+            "clasificador_colab.ipynb",
+            {"MODELO_BASE": str(tiny_encoder), "CARPETA_DE_RESULTADOS": str(tmp_path / "r"),
+             "CARPETA_DRIVE": str(tmp_path / "drive"), "MAX_PASOS": 1},
+            tmp_path,
+            setup=colab_stand_in(tmp_path / "descargas", drive_fails=True),
+        )
+    assert caught.value.ename == "NotebookStop"
+    assert caught.value.evalue == (
+        "No se pudo conectar Google Drive (mount failed). Si usas una cuenta de empresa o de institución, quizás no "
+        "lo permite: elige «Descargar un zip» en GUARDAR_EN y presiona ▶ otra vez."
+    )
 
 
 def test_clasificador_notebook_reads_a_spreadsheet_export_without_validation_file(tiny_encoder, tmp_path):
