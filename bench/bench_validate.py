@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from marp_build.validate_data import validate_path  # noqa: E402
+from datacheck import validate_path  # noqa: E402
 
 OUT_DIR = Path("/tmp/bench_validate")
 

@@ -18,15 +18,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from marp_build import bundle, facts
+from marp_build import bundle, facts, publish
 from marp_build.doctor import marp_version
-from marp_build.errors import BrowserNotFoundError, TemplateError, UsageError
+from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UnsafeSourceError, UsageError
 from marp_build.load import load_course
 from marp_build.marp import FORMATS, Batch, Format, prepare_themes, stage_inputs, start_batches
-from marp_build.model import Course, Deck, build_course
+from marp_build.model import Course, Deck, build_course, schedule_issues
 from marp_build.render import DATA_DIR, RenderedDeck, render_decks
 from marp_build.rehearse import rehearse, render_report, render_script
 from marp_build.schema import validate
+from marp_build.sources import outside_links
 
 __all__ = ["BuildResult", "Progress", "build", "load", "DEFAULT_FORMATS", "output_name"]
 
@@ -56,7 +57,6 @@ class BuildResult:
     slides: dict[str, int] = field(default_factory=dict)
     up_to_date: bool = False
     seconds: float = 0.0
-    rendered: list[RenderedDeck] = field(default_factory=list)
 
 
 def load(root: Path) -> Course:
@@ -118,17 +118,30 @@ def build(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"formato desconocido: {', '.join(unknown)}; usa {', '.join(FORMATS)}")
+    publish.check_output_folder(root, dist)
+    cache = Path(os.environ.get("MARP_BUILD_CACHE") or root / ".cache" / "marp-build")
+    with publish.project_lock(cache, say):
+        publish.remove_leftovers(dist)
+        return _build(root, dist, cache, formats, only, force, say, progress, started)
+
+
+def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterable[str] | None, force: bool,
+           say: Reporter, progress: Progress | None, started: float) -> BuildResult:
+    """`build` once the output folder is known to be safe and the project lock is held."""
 
     # 0. Nothing changed since the last complete build? Then start nothing (no rendering, no Node).
-    manifest_path = dist / ".marp-build.json"
-    previous = _read_json(manifest_path)
+    manifest_path = dist / publish.MANIFEST
+    previous = publish.read_json(manifest_path)
     inputs = _inputs_digest(root, formats)
     if (not force and not only and isinstance(previous, dict) and previous.get("entradas") == inputs
-            and _complete(dist, previous)):
+            and publish.intact(cache, root, dist)):
         say("nada cambió: dist/ ya está al día")
         return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
 
     # 1. Gather: everything that can fail on the user's sources fails here, before any file is written.
+    links = outside_links(root)
+    if links:
+        raise UnsafeSourceError(*(Issue(p.file, None, p.message, "enlace-simbolico") for p in links))
     course = load(root)
     selected = set(only) if only else None
     if selected:
@@ -141,16 +154,20 @@ def build(
     say(f"{len(rendered)} documentos generados desde las plantillas")
     catalog = bundle.load_catalog(root)
     extra_files = _extra_bundle_files(root)
+    for issue in schedule_issues(course):
+        say(f"aviso: {issue.format()}")
 
-    cache = Path(os.environ.get("MARP_BUILD_CACHE") or root / ".cache" / "marp-build")
     themes = prepare_themes(root / "themes", cache / "temas")
     images = root / "decks" / IMAGES_DIR
 
     # 2. Plan: one job per (deck, format); its cache key covers every input of that conversion.
-    jobs = _plan_jobs(root, rendered, formats, _tree_digest(themes, cache / "temas"), marp_version(root))
+    # Keys for every format, so outputs of formats not built now are published from the cache when they
+    # match the current sources, and left out when they do not (never a stale PDF next to a new HTML).
+    all_jobs = _plan_jobs(root, rendered, list(FORMATS), _tree_digest(themes, cache / "temas"), marp_version(root))
+    jobs = [job for job in all_jobs if job[1].name in formats]
     manifest = _manifest(root, inputs, jobs, course, catalog, extra_files)
-    result = BuildResult(dist=dist, rendered=rendered, slides={i.deck.id: len(i.slides) for i in rendered})
-    if not force and not selected and previous == manifest and _complete(dist, manifest):
+    result = BuildResult(dist=dist, slides={i.deck.id: len(i.slides) for i in rendered})
+    if not force and not selected and _same_manifest(previous, manifest) and publish.intact(cache, root, dist):
         result.up_to_date = True
         result.seconds = time.perf_counter() - started
         say("nada cambió: dist/ ya está al día")
@@ -184,10 +201,8 @@ def build(
         conversion = start_batches(root, batches, themes, cache, on_done)
 
     # 4. While marp-cli works, assemble the rest of the new dist/ next to the old one; swap at the end.
-    staging = dist.parent / f".{dist.name}-nuevo-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    staging = publish.new_staging(dist)
+    finished = False
     try:
         info = _stage_static(course, rendered, staging, catalog, extra_files)
         try:
@@ -200,12 +215,19 @@ def build(
         todo = {b.fmt.name: todo[b.fmt.name] for b in batches}
         _store(batches, todo, outputs)
         result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
-        _stage_outputs(info, rendered, jobs, outputs, dist, staging, selected, course)
+        _stage_outputs(info, rendered, all_jobs, outputs, staging, course)
         bundle.render_landing(course, info, staging / "index.html")
-        manifest_path_new = staging / ".marp-build.json"
+        publish.finish_staging(staging)
+        stamps = publish.file_stamps(staging)
+        manifest["archivos"] = sorted(stamps)
+        manifest_path_new = staging / publish.MANIFEST
         manifest_path_new.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-        _swap(staging, dist)
+        publish.swap(staging, dist)
+        publish.write_stamps(cache, root, dist, stamps)
+        finished = True
     finally:
+        if not finished:
+            conversion.terminate()  # marp-cli and its browser die with the build
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     if no_browser is not None:
@@ -254,7 +276,7 @@ def _manifest(root: Path, inputs: str, jobs, course: Course, catalog: list[dict]
 def _stage_batch(cache: Path, fmt: Format, items: list[tuple[RenderedDeck, str]], images: Path) -> Batch:
     """Fresh input and output folders for one marp-cli process."""
     input_dir = stage_inputs(cache / f"entrada-{fmt.name}", {i.deck.id: i.markdown for i, _ in items},
-                             images if images.is_dir() else None)
+                             images if images.is_dir() else None, embed=fmt.needs_browser)
     out_dir = cache / f"salida-{fmt.name}"
     if out_dir.exists():
         shutil.rmtree(out_dir)
@@ -273,28 +295,17 @@ def _check_images(root: Path, rendered: list[RenderedDeck]) -> None:
         for ref in dict.fromkeys(_IMAGE_RE.findall(item.markdown)):
             if not (root / "decks" / ref).is_file():
                 line = next((n for n, text in enumerate(template, 1) if ref in text), 1)
-                problems.append(
-                    f"{item.deck.template}:{line}: la imagen {ref} no existe en decks/{IMAGES_DIR}/; "
-                    "revisa el nombre o agrega el archivo"
-                )
+                problems.append(Issue(item.deck.template, line, f"la imagen {ref} no existe en decks/{IMAGES_DIR}/; "
+                                      "revisa el nombre o agrega el archivo", "imagen-falta"))
     if problems:
-        raise TemplateError("\n".join(problems))
+        raise TemplateError(*problems)
 
 
 def _extra_bundle_files(root: Path) -> dict[str, bytes]:
-    """Files generated into the bundle: the stand-alone validator for attendees (same code as ours)."""
-    validator = Path(__file__).with_name("validate_data.py")
-    if not validator.is_file():
-        return {}
-    source = validator.read_text(encoding="utf-8")
-    converter = validator.with_name("convert_data.py").read_text(encoding="utf-8")
-    # Next to the validator, the converter imports it under its bundled name.
-    converter = converter.replace("from marp_build.validate_data import", "from validar_datos import")
-    return {
-        "codigo/validar_datos.py": source.encode("utf-8"),
-        "codigo/convertir_hoja.py": converter.encode("utf-8"),
-        "codigo/validar_datos_colab.ipynb": bundle.validator_notebook(source, converter),
-    }
+    """Files generated into the bundle: the attendees' validar_datos.py (joined from datacheck) and its notebook."""
+    from datacheck.amalgamate import bundle_files
+
+    return bundle_files()
 
 
 def _store(batches: list[Batch], todo: dict[str, list[tuple[RenderedDeck, str]]], outputs: Path) -> None:
@@ -310,16 +321,16 @@ def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.Lan
     info = bundle.LandingInfo()
     images = course.root / "decks" / IMAGES_DIR
     if images.is_dir():
-        shutil.copytree(images, staging / IMAGES_DIR)
+        _copy_images(images, staging / IMAGES_DIR)
         if any(item.deck.kind == "guia" for item in rendered):
             # Guides' HTML lives in guias/ and links img/… relative to itself, like the decks do.
-            shutil.copytree(images, staging / "guias" / IMAGES_DIR)
+            _copy_images(images, staging / "guias" / IMAGES_DIR)
     data_dir = course.root / DATA_DIR
     if data_dir.is_dir():
         bundle.copy_data(data_dir, staging / "datos", extra_files)
         zip_path = bundle.write_zip(data_dir, staging / bundle.ZIP_NAME, extra_files)
         info.zip = bundle.Download("Datos y plantillas", bundle.ZIP_NAME, bundle.human_size(zip_path.stat().st_size))
-        info.datasets, info.code = _catalog_downloads(catalog, staging)
+        info.datasets, info.code = bundle.catalog_downloads(catalog, staging)
     # The instructor's rehearsal report: not linked from the attendees' page.
     (staging / "instructor").mkdir(exist_ok=True)
     report = render_report(course, rehearse(course, rendered))
@@ -332,8 +343,8 @@ def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.Lan
     return info
 
 
-def _stage_outputs(info, rendered, jobs, outputs, dist, staging, selected, course) -> None:
-    """The converted decks and guides (from the cache, or kept from the previous dist/), listed in `info`."""
+def _stage_outputs(info, rendered, jobs, outputs, staging, course) -> None:
+    """The converted decks and guides that the cache holds for their current content, listed in `info`."""
     by_deck: dict[str, dict[str, bundle.Download]] = {}
     keys = {(item.deck.id, fmt.name): key for item, fmt, key in jobs}
     epoch = bundle.source_date_epoch(course.root) if any(f.suffix == ".pdf" for _, f, _ in jobs) else 0
@@ -350,15 +361,14 @@ def _stage_outputs(info, rendered, jobs, outputs, dist, staging, selected, cours
                     source = cached.with_name(f"{key}.{fmt.name}.{epoch}{fmt.suffix}")
                     if not source.is_file():
                         bundle.stamp_pdf(cached, source, epoch)
-            elif (dist / name).is_file() and (key is None or selected is not None):
-                source = dist / name  # a format or deck not built this time: keep its previous output
             else:
-                continue
+                continue  # never converted for its current content: not published (never a stale copy)
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(source, target)
+            # A copy, not a hard link: editing a file in dist/ must never change the cache.
+            shutil.copyfile(source, target)
             size = bundle.human_size(target.stat().st_size)
             by_deck.setdefault(item.deck.id, {})[fmt.name] = bundle.Download(item.deck.title, name, size)
-    subsections = {s["id"]: s for s in course.data["secciones"]}
+    sections = {s.id: s for s in course.sections}
     for item in rendered:
         deck, files = item.deck, by_deck.get(item.deck.id, {})
         if deck.kind == "guia":
@@ -366,67 +376,21 @@ def _stage_outputs(info, rendered, jobs, outputs, dist, staging, selected, cours
                 d = files["pdf"]
                 info.guides.append(bundle.Download(deck.title, d.href, d.size, deck.description, "guia"))
             continue
-        sections = [subsections[s["id"]] for s in deck.sections]
-        schedule = ", ".join(f"{s['hora_inicio']}–{s['hora_fin']}" for s in sections)
+        schedule = ", ".join(f"{sections[s].start}–{sections[s].end}" for s in deck.section_ids)
         info.presentations.append({
             "titulo": deck.title, "descripcion": deck.description, "diapositivas": len(item.slides),
             "horario": schedule, "html": files.get("html"), "pdf": files.get("pdf"), "notas": files.get("notas"),
         })
 
 
-_ROLE_NAMES = {"entrenamiento": "entrenamiento", "validacion": "validación"}
-_FORMAT_NAMES = {
-    "jsonl-chat": "JSONL (chat)",
-    "csv-clasificador": "CSV (texto, etiqueta)",
-    "csv-hoja": "CSV (hoja de cálculo)",
-}
-
-
-def _catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], list[dict]]:
-    datasets, code = [], []
-    for entry in catalog:
-        files = entry.get("archivos", {})
-        downloads = []
-        for role, relative in files.items():
-            path = staging / "datos" / relative
-            if path.is_file():
-                label = Path(relative).name
-                downloads.append(bundle.Download(label, f"datos/{relative}", bundle.human_size(path.stat().st_size),
-                                                 _ROLE_NAMES.get(role, role)))
-        item = dict(entry, descargas=downloads, formato_legible=_FORMAT_NAMES.get(entry.get("formato", ""), entry.get("formato", "")))
-        (code if entry.get("tarea") == "codigo" else datasets).append(item)
-    validator = [
-        bundle.Download(Path(name).name, f"datos/{name}", bundle.human_size((staging / "datos" / name).stat().st_size))
-        for name in ("codigo/validar_datos_colab.ipynb", "codigo/validar_datos.py", "codigo/convertir_hoja.py")
-        if (staging / "datos" / name).is_file()
-    ]
-    if validator:
-        code.insert(0, {
-            "id": "codigo-validador",
-            "titulo": "Validador de datos",
-            "descripcion": "Revisa tu JSONL o CSV antes de entrenar, y convierte una hoja de ejemplos en JSONL: abre "
-                           "el cuaderno en Google Colab y elige tu archivo, o ejecuta «python validar_datos.py "
-                           "archivo» en tu computadora.",
-            "descargas": validator,
-        })
-    return datasets, code
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def _swap(staging: Path, dist: Path) -> None:
-    """Replace dist/ by the staged folder: two renames, so dist/ is never half-written."""
-    old = dist.parent / f".{dist.name}-anterior-{os.getpid()}"
-    if dist.exists():
-        os.replace(dist, old)
-    os.replace(staging, dist)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+def _copy_images(images: Path, target: Path) -> None:
+    """decks/img as published: regular files only (links outside the project were refused before)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(images.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            out = target / path.relative_to(images)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, out)
 
 
 def _cached(outputs: Path, key: str, fmt: Format) -> Path:
@@ -462,6 +426,7 @@ def _inputs_digest(root: Path, formats: list[str]) -> str:
         _tree_digest([p for p in sources if p.exists()], root),
         _tree_digest(code, package),
         marp_version(root), " ".join(formats), epoch,
+        os.environ.get("MARP_BUILD_URL_PUBLICA", ""),  # the published address changes the covers and the page
     )
 
 
@@ -481,12 +446,7 @@ def _git_head(root: Path) -> str:
         return ""
 
 
-def _read_json(path: Path) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _complete(dist: Path, manifest: dict) -> bool:
-    return (dist / "index.html").is_file() and all((dist / name).is_file() for name in manifest["salidas"])
+def _same_manifest(previous: object, manifest: dict) -> bool:
+    if not isinstance(previous, dict):
+        return False
+    return {k: v for k, v in previous.items() if k != "archivos"} == manifest

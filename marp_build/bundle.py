@@ -12,14 +12,14 @@ from typing import Any
 
 import jinja2
 
-from marp_build.errors import BundleError, MarpBuildError
+from marp_build.errors import MarpBuildError
 from marp_build.load import load_yaml
-from marp_build.marp import inline_fonts
+from marp_build.marp import page_css
 from marp_build.model import Course
 from marp_build.render import DATA_DIR, make_environment, template_error
 
 __all__ = ["Download", "LandingInfo", "write_zip", "copy_data", "load_catalog", "render_landing", "human_size",
-           "ZIP_NAME", "fixed_epoch", "source_date_epoch", "stamp_pdf", "bundled_files", "validator_notebook"]
+           "ZIP_NAME", "catalog_downloads", "fixed_epoch", "source_date_epoch", "stamp_pdf", "bundled_files"]
 
 ZIP_NAME = "datos-curso.zip"
 _SKIP_NAMES = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
@@ -75,7 +75,8 @@ def bundled_files(data_dir: Path) -> list[Path]:
         relative = path.relative_to(data_dir)
         if any(part.startswith(".") or part in _SKIP_NAMES for part in relative.parts):
             continue
-        if path.is_file():
+        # Defence in depth: a link leading outside the project is never bundled (the build refuses it first).
+        if path.is_file() and path.resolve().is_relative_to(data_dir.resolve().parent):
             files.append(path)
     return files
 
@@ -128,86 +129,6 @@ def load_catalog(root: Path) -> list[dict[str, Any]]:
     return [*data["conjuntos"], *({**entry, "tarea": "codigo"} for entry in data.get("codigo", []))]
 
 
-def validator_notebook(validator_source: str, converter_source: str = "") -> bytes:
-    """A Colab notebook that runs our validator on an uploaded file, for attendees with only a browser.
-
-    The validator's code is embedded from marp_build/validate_data.py at build time, so the notebook checks
-    exactly what `marp-build data validate` checks.
-    """
-
-    def markdown(text: str) -> dict[str, Any]:
-        return {"cell_type": "markdown", "metadata": {}, "source": text.strip().splitlines(keepends=True)}
-
-    def code(text: str) -> dict[str, Any]:
-        return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                "source": text.strip().splitlines(keepends=True)}
-
-    cells = [
-        markdown("""
-# Revisa tus datos antes de entrenar
-
-Este cuaderno revisa un archivo de entrenamiento **antes** de subirlo a una plataforma: el formato de chat
-(JSONL con `messages`) o un clasificador (CSV con las columnas `text` y `target`). Te dice en qué línea está
-cada problema y cómo corregirlo.
-
-**Cómo usarlo:** menú **Entorno de ejecución → Ejecutar todo**. Cuando aparezca el botón **Elegir archivos**,
-elige tu archivo (y, si tienes, también el de validación). No necesitas GPU.
-"""),
-        markdown("## 1. Preparar el validador del curso\n\nEsta celda guarda el validador (el mismo que usa el curso) en el cuaderno."),
-        code("%%writefile validar_datos.py\n" + validator_source),
-        *([code("%%writefile convertir_hoja.py\n" + converter_source)] if converter_source else []),
-        markdown("## 2. Elegir tus archivos\n\nEn Colab aparece un botón para subirlos desde tu computadora. "
-                 "Si subes una **hoja de ejemplos** (CSV con las columnas `sistema`, `pregunta` y `respuesta`), "
-                 "el cuaderno la convierte primero en JSONL de chat y te la descarga."),
-        code("""
-import sys
-try:
-    from google.colab import files  # only inside Google Colab
-    subidos = list(files.upload())
-except ImportError:
-    subidos = [input("Ruta del archivo a revisar: ").strip()]
-print("Archivos:", ", ".join(subidos))
-"""),
-        markdown("## 3. Revisar\n\nCada línea dice archivo, número de línea, si es un **error** (hay que corregirlo) o un **aviso** (conviene revisarlo), y cómo arreglarlo."),
-        code("""
-import subprocess
-from pathlib import Path
-
-for nombre in subidos:
-    revisar = Path(nombre)
-    with open(revisar, encoding="utf-8-sig", errors="replace") as archivo:
-        cabecera = archivo.readline().casefold()
-    if revisar.suffix.lower() == ".csv" and "pregunta" in cabecera and "respuesta" in cabecera:
-        from convertir_hoja import convert_sheet, default_output
-
-        salida = default_output(revisar)
-        conversion = convert_sheet(revisar, salida)
-        for hallazgo in conversion.findings:
-            print(hallazgo.format())
-        if not conversion.written:
-            print("No se convirtió: corrige las filas indicadas y vuelve a subir la hoja.")
-            continue
-        print(f"Hoja convertida: {salida} ({conversion.examples} ejemplos)")
-        try:
-            files.download(str(salida))
-        except NameError:
-            pass  # outside Colab the file stays next to the spreadsheet
-        revisar = salida
-    subprocess.run([sys.executable, "validar_datos.py", str(revisar)])
-"""),
-    ]
-    notebook = {
-        "cells": cells,
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                     "language_info": {"name": "python"}, "colab": {"provenance": []}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    import json
-
-    return (json.dumps(notebook, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-
-
 def human_size(size: int) -> str:
     """Bytes as a Spanish-readable size: '1,2 MB'."""
     value = float(size)
@@ -249,11 +170,7 @@ def render_landing(course: Course, info: LandingInfo, target: Path) -> Path:
     """
     env = make_environment(course.root)
     env.autoescape = True  # HTML output: escape what course.yaml and the catalog say
-    css_path = course.root / "themes" / "landing.css"
-    try:
-        css = inline_fonts(css_path.read_text(encoding="utf-8"), css_path.parent)
-    except OSError as err:
-        raise BundleError(f"themes/landing.css: no se pudo leer ({err.strerror}); restaura el archivo") from err
+    css = page_css(course.root)
     try:
         html = env.get_template("partials/landing.html.j2").render(
             curso=course.data, info=info, css=css, qr=bool(course.data.get("url_publica"))
@@ -262,3 +179,42 @@ def render_landing(course: Course, info: LandingInfo, target: Path) -> Path:
         raise template_error(course.root, "partials/landing.html.j2", err) from err
     target.write_text(html, encoding="utf-8")
     return target
+
+
+_ROLE_NAMES = {"entrenamiento": "entrenamiento", "validacion": "validación"}
+_FORMAT_NAMES = {
+    "jsonl-chat": "JSONL (chat)",
+    "csv-clasificador": "CSV (texto, etiqueta)",
+    "csv-hoja": "CSV (hoja de cálculo)",
+}
+
+
+def catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], list[dict]]:
+    """The landing page's dataset and code cards: catalog entries with the files staged under datos/."""
+    datasets, code = [], []
+    for entry in catalog:
+        files = entry.get("archivos", {})
+        downloads = []
+        for role, relative in files.items():
+            path = staging / "datos" / relative
+            if path.is_file():
+                label = Path(relative).name
+                downloads.append(Download(label, f"datos/{relative}", human_size(path.stat().st_size),
+                                                 _ROLE_NAMES.get(role, role)))
+        item = dict(entry, descargas=downloads, formato_legible=_FORMAT_NAMES.get(entry.get("formato", ""), entry.get("formato", "")))
+        (code if entry.get("tarea") == "codigo" else datasets).append(item)
+    validator = [
+        Download(Path(name).name, f"datos/{name}", human_size((staging / "datos" / name).stat().st_size))
+        for name in ("codigo/validar_datos_colab.ipynb", "codigo/validar_datos.py")
+        if (staging / "datos" / name).is_file()
+    ]
+    if validator:
+        code.insert(0, {
+            "id": "codigo-validador",
+            "titulo": "Validador de datos",
+            "descripcion": "Revisa tu JSONL o CSV antes de entrenar, y convierte una hoja de ejemplos en JSONL: abre "
+                           "el cuaderno en Google Colab y elige tu archivo, o ejecuta «python validar_datos.py "
+                           "archivo» (o «python validar_datos.py convertir hoja.csv») en tu computadora.",
+            "descargas": validator,
+        })
+    return datasets, code

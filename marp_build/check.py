@@ -13,11 +13,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from marp_build import doctor, facts
-from marp_build.errors import BrowserNotFoundError, MarpBuildError, SchemaError
-from marp_build.model import Course
+from marp_build import doctor, facts, wordlist
+from marp_build.errors import BrowserNotFoundError, MarpBuildError
+from marp_build.marp import HTML_ALLOWLIST
+from marp_build.model import Course, schedule_issues
 from marp_build.render import DATA_DIR, RenderedDeck, Slide
-from marp_build.rehearse import DEFAULT_WPM, rehearse
+from marp_build.rehearse import CUE_TOLERANCE, DEFAULT_WPM, decimal, rehearse
+from marp_build.sources import outside_links
 
 __all__ = ["Finding", "CheckReport", "run_check"]
 
@@ -31,6 +33,8 @@ _CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _CSS_REMOTE_RE = re.compile(r"""(?:@import\s+(?:url\()?|url\()\s*["']?(https?://[^"')\s]+)""", re.I)
 _NO_NOTES_CLASSES = {"portada", "divisor", "idea-clave", "fuentes"}
+_TAG_RE = re.compile(r"<([A-Za-z][A-Za-z0-9]*)(?=[\s/>])")
+_FILE_URL_RE = re.compile(r"""file:[^\s"')<>]*""", re.I)
 # Content may reach into the bottom padding, but not the strip where the footer and page number sit.
 _FOOTER_STRIP = 44
 _RIGHT_TOLERANCE = 4
@@ -45,7 +49,9 @@ class Finding:
     message: str
 
     def format(self) -> str:
-        return f"{self.file}:{self.line}: {self.level}: [{self.code}] {self.message}"
+        # The JSON keeps "error"/"warning"; people read Spanish.
+        level = "aviso" if self.level == "warning" else self.level
+        return f"{self.file}:{self.line}: {level}: [{self.code}] {self.message}"
 
 
 @dataclass
@@ -75,12 +81,9 @@ class CheckReport:
         return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def _from_message(text: str, code: str, level: str = "error") -> Finding:
-    """Turn one `file:line: message` line of a pipeline error into a finding."""
-    match = re.match(r"^([^:\s]+):(\d+)(?::\d+)?: (.*)$", text, re.S)
-    if match:
-        return Finding(match.group(1), int(match.group(2)), level, code, match.group(3))
-    return Finding("course.yaml", 1, level, code, text)
+def _findings(err: MarpBuildError, fallback_file: str = "course.yaml") -> list[Finding]:
+    """The records a pipeline error carries, as findings (no message is read back)."""
+    return [Finding(i.file or fallback_file, i.line or 0, "error", i.code or err.code, i.message) for i in err.issues]
 
 
 def _template_line(root: Path, slide: Slide, needle: str) -> int:
@@ -103,21 +106,16 @@ def _slide_chunks(item: RenderedDeck) -> list[str]:
 
 
 def _check_timing(course: Course) -> list[Finding]:
-    found = []
-    source = course.source
-    total = 0
-    for i, section in enumerate(course.data["secciones"]):
-        total += section["minutos"]
-        subs = sum(s["minutos"] for s in section["subsecciones"])
-        if subs != section["minutos"]:
-            found.append(Finding("course.yaml", source.line_of(("secciones", i, "minutos")), "error", "minutos",
-                                 f"las subsecciones de la sección {section['id']} suman {subs} minutos, pero la "
-                                 f"sección dice {section['minutos']}; ajusta los minutos para que coincidan"))
-    if total != course.data["duracion_minutos"]:
-        found.append(Finding("course.yaml", source.line_of(("duracion_minutos",)), "error", "minutos",
-                             f"las secciones suman {total} minutos, pero duracion_minutos dice "
-                             f"{course.data['duracion_minutos']}; ajusta los minutos para que coincidan"))
-    return found
+    return [Finding(i.file, i.line or 0, "error", i.code, i.message) for i in schedule_issues(course)]
+
+
+def _check_contacts(course: Course) -> list[Finding]:
+    """Support contacts that are examples (a 555 number, an example domain) must not reach attendees."""
+    contact = course.data["soporte"]["contacto"]
+    return [Finding("course.yaml", course.source.line_of(("soporte", "contacto", key)), "warning", "contacto",
+                    f"soporte.contacto.{key} «{contact[key]}» {why}: pon el contacto real en course.yaml antes de "
+                    "publicar (mientras tanto la página de descargas muestra un aviso en su lugar)")
+            for key, why in course.data["contactos_de_ejemplo"].items()]
 
 
 def _check_agenda(course: Course, rendered: list[RenderedDeck]) -> list[Finding]:
@@ -127,9 +125,10 @@ def _check_agenda(course: Course, rendered: list[RenderedDeck]) -> list[Finding]
         deck = item.deck
         if deck.kind != "presentacion":
             continue
-        expected = [s["id"] for section in deck.sections for s in section["subsecciones"]]
+        blocks = [b for b in course.blocks if b.section in deck.section_ids]
+        expected = [b.id for b in blocks]
         dividers = [s.block for s in item.slides if "divisor" in s.classes and s.block and
-                    any(s.title == sub["titulo"] for sec in deck.sections for sub in sec["subsecciones"])]
+                    any(s.title == b.title for b in blocks)]
         if dividers != expected:
             missing = [x for x in expected if x not in dividers]
             what = (f"le faltan los divisores de {', '.join(missing)}" if missing
@@ -179,6 +178,10 @@ def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> l
                     found.append(Finding(slide.source, line, "error", "imagen-remota",
                                          f"la imagen {src} se descarga de internet y no se verá sin conexión; "
                                          f"guárdala en decks/img/ y enlázala como img/…"))
+                elif src.lower().startswith("file:") or _leaves(root, src):
+                    found.append(Finding(slide.source, line, "error", "fuera-del-proyecto",
+                                         f"la imagen {src} apunta fuera del proyecto; las diapositivas solo usan "
+                                         "imágenes de decks/img/ (enlázalas como img/…)"))
                 elif not src.startswith("data:") and not (root / "decks" / src).is_file():
                     found.append(Finding(slide.source, line, "error", "imagen-falta",
                                          f"la imagen {src} no existe; revisa el nombre o agrega el archivo a decks/img/"))
@@ -192,6 +195,16 @@ def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> l
             for url in links:
                 line = _template_line(root, slide, url)
                 found += _check_link(url, slide.source, line, dist_names, base)
+            for tag in dict.fromkeys(t.lower() for t in _TAG_RE.findall(visible)):
+                if tag not in HTML_ALLOWLIST:
+                    found.append(Finding(slide.source, _template_line(root, slide, f"<{tag}"), "error",
+                                         "etiqueta-no-permitida",
+                                         f"<{tag}> no está permitida en las diapositivas (se vería como texto y podría "
+                                         "leer archivos); usa Markdown, una imagen de decks/img/ o un enlace https"))
+            for local in dict.fromkeys(_FILE_URL_RE.findall(visible)):
+                found.append(Finding(slide.source, _template_line(root, slide, local), "error", "fuera-del-proyecto",
+                                     f"{local} apunta a un archivo de esta computadora; usa un archivo del curso "
+                                     "(decks/img/, data_templates/) o un enlace https"))
             for remote in _CSS_REMOTE_RE.findall(visible):
                 found.append(Finding(slide.source, _template_line(root, slide, remote), "error", "recurso-remoto",
                                      f"{remote} se pide a internet al abrir la presentación; sin conexión no "
@@ -204,9 +217,18 @@ def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> l
     return found
 
 
+def _leaves(root: Path, src: str) -> bool:
+    """A relative path that, followed from decks/, ends outside the project."""
+    if urlsplit(src).scheme or src.startswith("//"):
+        return False
+    return not (root / "decks" / src).resolve().is_relative_to(root.resolve())
+
+
 def _check_link(url: str, file: str, line: int, dist_names: set[str], base: str = "") -> list[Finding]:
     if url.startswith(("mailto:", "tel:", "#")):
         return []
+    if url.lower().startswith("file:"):
+        return []  # reported once per slide as fuera-del-proyecto
     parts = urlsplit(url)
     if parts.scheme == "http":
         return [Finding(file, line, "error", "enlace-http",
@@ -236,12 +258,32 @@ def _check_rehearsal(course: Course, rendered: list[RenderedDeck], wpm: int) -> 
     for block in plan.blocks:
         if block.estimate > block.budget * 1.1:
             found.append(Finding(block.source, block.line, "warning", "bloque-largo",
-                                 f"el bloque {block.id} «{block.title}» se estima en {block.estimate:.1f} min y tiene "
-                                 f"{block.budget}; acorta las notas o las actividades (ver marp-build rehearse)"))
+                                 f"el bloque {block.id} «{block.title}» se estima en {decimal(block.estimate)} min y "
+                                 f"tiene {block.budget}; acorta las notas o las actividades (ver marp-build rehearse)"))
+        found += _check_cues(block, wpm)
     if plan.estimate > plan.budget:
         found.append(Finding("course.yaml", course.source.line_of(("duracion_minutos",)), "error", "curso-largo",
                              f"el curso se estima en {plan.estimate:.0f} min y dura {plan.budget}; recorta contenido "
                              "(ver marp-build rehearse)"))
+    return found
+
+
+def _check_cues(block, wpm: int) -> list[Finding]:
+    """The notes' own cues ("≈2 min") must fit the block and agree with the word-count estimate."""
+    found = []
+    cues, estimate = block.cue_minutes, block.cued_estimate
+    where = f"bloque {block.id} «{block.title}»"
+    if cues > block.budget + 1e-9:
+        found.append(Finding(block.source, block.line, "error", "indicaciones",
+                             f"las indicaciones de tiempo de las notas («≈… min») del {where} suman {decimal(cues)} min "
+                             f"y el bloque tiene {block.budget}; quita o acorta diapositivas, o corrige las indicaciones"))
+    if estimate and abs(cues - estimate) > CUE_TOLERANCE * estimate:
+        slides = ", ".join(f"{s.number} «{s.title or 'sin título'}» (≈{decimal(cue)} / {decimal(est)} min)"
+                           for s, cue, est in block.cue_disagreements()[:6])
+        found.append(Finding(block.source, block.line, "warning", "indicaciones",
+                             f"en el {where} las indicaciones suman {decimal(cues)} min y las notas se estiman en "
+                             f"{decimal(estimate)} min a {wpm} palabras por minuto ({round((cues / estimate - 1) * 100):+d} %); "
+                             f"no coinciden en las diapositivas {slides}: ajusta la indicación o el largo de la nota"))
     return found
 
 
@@ -255,10 +297,8 @@ def _check_data(root: Path) -> list[Finding]:
 
     try:
         catalog = load_catalog(root)
-    except SchemaError as err:
-        return [_from_message(issue, "catalogo") for issue in err.issues]
     except MarpBuildError as err:
-        return [_from_message(str(err), "catalogo")]
+        return [Finding(f.file, f.line, f.level, "catalogo", f.message) for f in _findings(err, f"{DATA_DIR}/catalogo.yaml")]
     catalog_path = f"{DATA_DIR}/catalogo.yaml"
     listed = set()
     spreadsheets = set()  # spreadsheet CSVs are converted to JSONL before use, not validated as classifiers
@@ -281,7 +321,7 @@ def _check_data(root: Path) -> list[Finding]:
                                          f"{entry.get('id')}: {relative} tiene {rows} ejemplos y el catálogo dice "
                                          f"{expected}; actualiza filas.{role}"))
     try:
-        from marp_build.validate_data import validate_path
+        from datacheck import validate_path
     except ImportError:  # the validator ships separately; without it only the catalog is checked
         return found
     for path in sorted(data_dir.rglob("*")):
@@ -413,28 +453,28 @@ def _slide_findings(course: Course, item: RenderedDeck, boxes, blocked: list[str
 def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha: str | None = None) -> CheckReport:
     """Run every check on the course at `root`; never raises for problems in the course, it reports them."""
     from marp_build.build import load
-    from marp_build.errors import TemplateError
     from marp_build.render import render_decks
 
     started = time.perf_counter()
     report = CheckReport()
     root = root.resolve()
     report.findings += _check_environment(root)
+    links = outside_links(root)
+    if links:
+        report.findings += [Finding(p.file, 0, "error", "enlace-simbolico", p.message) for p in links]
+        report.seconds = time.perf_counter() - started
+        return report
     try:
         course = load(root)
-    except SchemaError as err:
-        report.findings += [_from_message(issue, "esquema") for issue in err.issues]
-        report.seconds = time.perf_counter() - started
-        return report
     except MarpBuildError as err:
-        report.findings.append(_from_message(str(err), "yaml"))
+        report.findings += _findings(err)
         report.seconds = time.perf_counter() - started
         return report
-    report.findings += _check_timing(course)
+    report.findings += _check_timing(course) + _check_contacts(course)
     try:
         rendered = render_decks(course)
-    except TemplateError as err:
-        report.findings += [_from_message(line, "plantilla") for line in str(err).splitlines()]
+    except MarpBuildError as err:
+        report.findings += _findings(err)
         report.seconds = time.perf_counter() - started
         return report
     report.decks = len(rendered)
@@ -442,6 +482,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
     report.findings += _check_agenda(course, rendered)
     report.findings += _check_links_images_notes(course, rendered)
     report.findings += _check_rehearsal(course, rendered, wpm)
+    report.findings += [Finding(w.file, w.line, w.level, w.code, w.message) for w in wordlist.scan(root, rendered)]
     report.findings += _check_data(root)
     report.findings += facts.check_facts(course, rendered, fecha)  # dated facts against the class date
     if browser and not any(f.code in ("imagen-falta",) for f in report.findings):
@@ -450,7 +491,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
         except BrowserNotFoundError as err:
             report.findings.append(Finding("(entorno)", 0, "error", "entorno", str(err)))
         except MarpBuildError as err:
-            report.findings += [_from_message(line, "conversion") for line in str(err).splitlines()[:1]]
+            report.findings += _findings(err, "(conversión)")[:1]
     report.findings.sort(key=lambda f: (f.level != "error", f.file, f.line, f.code))
     report.seconds = time.perf_counter() - started
     return report

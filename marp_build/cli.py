@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from marp_build import doctor as _doctor
-from marp_build._console import err_console, fail, out_console
+from marp_build._console import err_console, fail, out_console, plural, run_app
 from marp_build.cli_data import data_app
-from marp_build.errors import MarpBuildError
+from marp_build.errors import MarpBuildError, UsageError
 
 app = typer.Typer(
     name="marp-build",
@@ -19,12 +19,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,  # main() is the one error boundary: no traceback for a user's mistake
 )
 app.add_typer(data_app, name="data")
 
 RootOption = Annotated[
     Path,
-    typer.Option("--raiz", help="Carpeta del curso (donde está course.yaml).", show_default=False),
+    typer.Option("--raiz", "--root", metavar="CARPETA", help="Carpeta del curso (donde está course.yaml).", show_default=False),
 ]
 
 
@@ -58,15 +59,21 @@ def _root() -> None:
 @app.command()
 def build(
     raiz: RootOption = Path("."),
-    salida: Annotated[Path | None, typer.Option("--salida", help="Carpeta de salida (por defecto dist/).")] = None,
+    salida: Annotated[
+        Path | None,
+        typer.Option("--salida", "--output", metavar="CARPETA",
+                     help="Carpeta de salida (por defecto dist/): nueva, vacía o creada antes por marp-build."),
+    ] = None,
     formato: Annotated[
         list[str] | None,
-        typer.Option("--formato", "-f", help="html, pdf, notas (PDF del instructor con notas) o pptx; se puede repetir."),
+        typer.Option("--formato", "--format", "-f", metavar="FORMATO",
+                     help="html, pdf, notas (PDF del instructor con notas) o pptx; se puede repetir."),
     ] = None,
     solo: Annotated[
-        list[str] | None, typer.Option("--solo", help="Convierte solo esta presentación (id de course.yaml); se puede repetir.")
+        list[str] | None,
+        typer.Option("--solo", "--only", metavar="ID", help="Convierte solo esta presentación (id de course.yaml); se puede repetir."),
     ] = None,
-    forzar: Annotated[bool, typer.Option("--forzar", help="Vuelve a convertir todo aunque nada haya cambiado.")] = False,
+    forzar: Annotated[bool, typer.Option("--forzar", "--force", help="Vuelve a convertir todo aunque nada haya cambiado.")] = False,
 ) -> None:
     """Genera dist/: presentaciones HTML y PDF, guías, datos, ZIP y página de descargas."""
     from rich.progress import Progress as RichProgress
@@ -111,13 +118,14 @@ def build(
         raise fail(err) from None
     display.close()
     if result.up_to_date:
-        out_console.print(f"dist/ al día ({result.seconds:.2f} s)", markup=False)
+        out_console.print(f"{result.dist.name}/ al día ({_seconds(result.seconds, 2)})", markup=False)
         return
     total = sum(result.slides.values())
     converted = sum(len(v) for v in result.converted.values())
     out_console.print(
-        f"Listo en {result.seconds:.1f} s: {len(result.slides)} documentos, {total} diapositivas, "
-        f"{converted} conversiones nuevas, {result.reused} reutilizadas → {result.dist}",
+        f"Listo en {_seconds(result.seconds)}: {plural(len(result.slides), 'documento', 'documentos')}, "
+        f"{plural(total, 'diapositiva', 'diapositivas')}, {plural(converted, 'conversión nueva', 'conversiones nuevas')}, "
+        f"{plural(result.reused, 'reutilizada', 'reutilizadas')} → {result.dist}",
         markup=False,
     )
 
@@ -127,14 +135,15 @@ def check(
     raiz: RootOption = Path("."),
     como_json: Annotated[bool, typer.Option("--json", help="Imprime los hallazgos en JSON (para otras herramientas).")] = False,
     sin_navegador: Annotated[
-        bool, typer.Option("--sin-navegador", help="Omite las revisiones que abren Chromium (desbordes, sin conexión).")
+        bool, typer.Option("--sin-navegador", "--no-browser", help="Omite las revisiones que abren Chromium (desbordes, sin conexión).")
     ] = False,
-    ppm: Annotated[int, typer.Option("--ppm", help="Palabras por minuto para estimar el tiempo de las notas.")] = 150,
+    ppm: Annotated[int, typer.Option("--ppm", "--wpm", metavar="NÚMERO", help="Palabras por minuto para estimar el tiempo de las notas.")] = 150,
     fecha: FechaOption = None,
 ) -> None:
     """Revisa el curso antes de clase: esquema, plantillas, tiempos, desbordes, imágenes, enlaces y datos."""
     from marp_build.check import run_check
 
+    _check_wpm(ppm)
     report = run_check(raiz, browser=not sin_navegador, wpm=ppm, fecha=_fecha(fecha))
     if como_json:
         out_console.print(report.to_json(), markup=False)
@@ -142,8 +151,9 @@ def check(
         for finding in report.findings:
             out_console.print(finding.format(), markup=False)
         out_console.print(
-            f"{report.decks} documentos, {report.slides} diapositivas revisadas en {report.seconds:.1f} s: "
-            f"{len(report.errors)} errores, {len(report.warnings)} avisos",
+            f"{plural(report.decks, 'documento', 'documentos')}, {plural(report.slides, 'diapositiva revisada', 'diapositivas revisadas')} "
+            f"en {_seconds(report.seconds)}: {plural(len(report.errors), 'error', 'errores')}, "
+            f"{plural(len(report.warnings), 'aviso', 'avisos')}",
             markup=False,
         )
     if report.errors:
@@ -153,11 +163,14 @@ def check(
 @app.command()
 def rehearse(
     raiz: RootOption = Path("."),
-    ppm: Annotated[int, typer.Option("--ppm", help="Palabras por minuto al hablar (150–200 es lo normal en español).")] = 150,
+    ppm: Annotated[
+        int, typer.Option("--ppm", "--wpm", metavar="NÚMERO", help="Palabras por minuto al hablar (150–200 es lo normal en español).")
+    ] = 150,
 ) -> None:
     """Estima si cada bloque cabe en sus minutos, a partir de las notas del orador y las actividades."""
     from rich.table import Table
 
+    _check_wpm(ppm)
     from marp_build.build import load
     from marp_build.rehearse import rehearse as run_rehearse
     from marp_build.render import render_decks
@@ -167,21 +180,39 @@ def rehearse(
         plan = run_rehearse(course, render_decks(course), ppm)
     except MarpBuildError as err:
         raise fail(err) from None
+    from marp_build.rehearse import decimal
+
     table = Table(title=f"Ensayo a {ppm} palabras por minuto", title_justify="left")
-    for header in ("Bloque", "Programa", "Diap.", "Palabras", "Habla", "Activ.", "Estimado", "Más pesada"):
+    headers = ("Bloque", "Programa", "Diap.", "Palabras", "Habla", "Activ.", "Estimado", "Indicado", "Más pesada")
+    for header in headers:
         table.add_column(header, justify="left" if header in ("Bloque", "Más pesada") else "right")
     for block in plan.blocks:
-        style = "red" if block.ratio > 1.1 else "yellow" if block.ratio > 1.0 else ""
+        over = block.ratio > 1.1 or block.cue_minutes > block.budget
+        style = "red" if over else "yellow" if block.ratio > 1.0 else ""
         heaviest = block.heaviest(1)
-        top = f"{heaviest[0][0].number}. {heaviest[0][0].title[:28]} ({heaviest[0][1]:.1f})" if heaviest else "—"
+        top = f"{heaviest[0][0].number}. {heaviest[0][0].title[:28]} ({decimal(heaviest[0][1])})" if heaviest else "—"
         table.add_row(f"{block.id} {block.title}", f"{block.budget} min", str(len(block.slides)), str(block.words),
-                      f"{block.talk_minutes:.1f}", f"{block.activity_minutes:.1f}",
-                      f"{block.estimate:.1f} ({block.ratio:.0%})", top, style=style)
+                      decimal(block.talk_minutes), decimal(block.activity_minutes),
+                      f"{decimal(block.estimate)} ({block.ratio:.0%})".replace("%", " %"), decimal(block.cue_minutes),
+                      top, style=style)
+        for pause in (b for b in plan.breaks if b["despues_de"] in (block.id, block.id.split(".")[0])
+                      and block is _last_block_of(plan, b["despues_de"])):
+            table.add_row(f"{pause['titulo']} {pause['hora_inicio']}–{pause['hora_fin']}", f"{pause['minutos']} min",
+                          "", "", "", "", decimal(pause["minutos"]), decimal(pause["minutos"]), "", style="dim")
     table.add_row("Total", f"{plan.budget} min", str(sum(len(b.slides) for b in plan.blocks)),
-                  str(sum(b.words for b in plan.blocks)), f"{sum(b.talk_minutes for b in plan.blocks):.1f}",
-                  f"{sum(b.activity_minutes for b in plan.blocks):.1f}", f"{plan.estimate:.1f}", "", style="bold")
+                  str(sum(b.words for b in plan.blocks)), decimal(sum(b.talk_minutes for b in plan.blocks)),
+                  decimal(sum(b.activity_minutes for b in plan.blocks)), decimal(plan.estimate),
+                  decimal(plan.cue_minutes), "", style="bold")
     out_console.print(table)
+    out_console.print("Estimado: palabras de las notas más actividades. Indicado: la suma de las indicaciones "
+                      "«≈ min» escritas en las notas. Minutos en decimal: 1,5 = 1 min 30 s.", markup=False)
     out_console.print("Informe con gráfico: dist/instructor/ensayo.html (se genera con `make slides`).", markup=False)
+
+
+def _last_block_of(plan, place: str):
+    """The block a break comes after: the subsection itself, or a section's last subsection."""
+    blocks = [b for b in plan.blocks if b.id == place or b.id.split(".")[0] == place]
+    return blocks[-1] if blocks else None
 
 
 @app.command()
@@ -223,14 +254,17 @@ def hechos(raiz: RootOption = Path("."), fecha: FechaOption = None) -> None:
 @app.command()
 def serve(
     raiz: RootOption = Path("."),
-    puerto: Annotated[int, typer.Option("--puerto", help="Puerto local (solo 127.0.0.1).")] = 8000,
+    puerto: Annotated[int, typer.Option("--puerto", "--port", metavar="NÚMERO", help="Puerto local, de 1 a 65 535 (solo 127.0.0.1).")] = 8000,
     formato: Annotated[
-        list[str] | None, typer.Option("--formato", "-f", help="Formatos a regenerar en cada cambio (por defecto html).")
+        list[str] | None,
+        typer.Option("--formato", "--format", "-f", metavar="FORMATO", help="Formatos a regenerar en cada cambio (por defecto html)."),
     ] = None,
 ) -> None:
     """Sirve dist/ en 127.0.0.1 y recarga el navegador cada vez que editas una plantilla, el tema o los datos."""
     from marp_build.serve import LiveServer
 
+    if not 1 <= puerto <= 65535:
+        raise UsageError(f"--puerto {puerto}: el puerto debe ser un número de 1 a 65 535 (p. ej. 8000)")
     def say(message: str) -> None:
         err_console.print(f"· {message}", markup=False)
 
@@ -254,7 +288,7 @@ def serve(
 def doctor(
     raiz: RootOption = Path("."),
     instalar: Annotated[
-        bool, typer.Option("--instalar", help="Instala con apt lo que falte (solo como root en Debian/Ubuntu).")
+        bool, typer.Option("--instalar", "--install", help="Instala con apt lo que falte (solo como root en Debian/Ubuntu).")
     ] = False,
 ) -> None:
     """Dice qué falta en esta computadora (Node, marp-cli, navegador, fuentes) y cómo instalarlo."""
@@ -271,9 +305,23 @@ def doctor(
         raise typer.Exit(1)
 
 
-def main() -> None:
-    """Entry point of the `marp-build` script."""
-    app(prog_name="marp-build")
+def _seconds(value: float, decimals: int = 1) -> str:
+    return f"{value:.{decimals}f} s".replace(".", ",")
+
+
+def _check_wpm(wpm: int) -> None:
+    if wpm <= 0:
+        raise UsageError(f"--ppm {wpm}: las palabras por minuto deben ser un número mayor que 0 (lo normal en español es 150–200)")
+
+
+def main() -> int:
+    """Entry point of the `marp-build` script: the command line's one error boundary (see `run_app`)."""
+    import signal
+
+    # A terminated build stops like an interrupted one: marp-cli and its browser are stopped, dist/ untouched.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    code = run_app(app, "marp-build")
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

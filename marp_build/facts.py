@@ -24,9 +24,10 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from marp_build.errors import SchemaError, TemplateError
+from marp_build.errors import Issue, SchemaError, TemplateError
 from marp_build.load import load_yaml
 from marp_build.schema import schema_issues
+from marp_build.text import escape_text, note_text
 
 if TYPE_CHECKING:
     from marp_build.check import Finding
@@ -132,11 +133,11 @@ class FactBook:
             raise TemplateError(msg) from None
 
 
-def _parse_date(text: str, where: str, issues: list[str]) -> date | None:
+def _parse_date(text: str, where: Issue, issues: list[Issue]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        issues.append(f"{where}: la fecha '{text}' no existe; escríbela como AAAA-MM-DD")
+        issues.append(Issue(where.file, where.line, f"{where.message}: la fecha '{text}' no existe; escríbela como AAAA-MM-DD", "hechos"))
         return None
 
 
@@ -151,7 +152,7 @@ def load_facts(root: Path, default_interval: int = DEFAULT_INTERVAL) -> FactBook
     folder = root / FACTS_DIR
     if not folder.is_dir():
         return book
-    issues: list[str] = []
+    issues: list[Issue] = []
     for path in sorted(folder.glob("*.y*ml")):
         display = f"{FACTS_DIR}/{path.name}"
         source = load_yaml(path, display)
@@ -162,20 +163,20 @@ def load_facts(root: Path, default_interval: int = DEFAULT_INTERVAL) -> FactBook
         for key, entry in (source.data.get("hechos") or {}).items():
             key = str(key)
             line = source.line_of(("hechos", key))
-            where = f"{display}:{line}"
             if not _KEY_RE.match(key):
-                issues.append(f"{where}: hechos.{key}: la clave solo puede tener minúsculas, números, puntos, "
-                              "guiones y guiones bajos (p. ej. openai.ajuste.cierre)")
+                issues.append(Issue(display, line, f"hechos.{key}: la clave solo puede tener minúsculas, números, "
+                                    "puntos, guiones y guiones bajos (p. ej. openai.ajuste.cierre)", "hechos"))
                 continue
             if key in book.facts:
                 first = book.facts[key]
-                issues.append(f"{where}: hechos.{key}: el hecho ya está definido en {first.file}:{first.line}; "
-                              "deja una sola definición (o cambia una de las claves)")
+                issues.append(Issue(display, line, f"hechos.{key}: el hecho ya está definido en "
+                                    f"{first.file}:{first.line}; deja una sola definición (o cambia una de las claves)",
+                                    "hechos"))
                 continue
             dates = {}
             for name in ("revisado", "vigente_hasta"):
                 if name in entry:
-                    at = f"{display}:{source.line_of(('hechos', key, name))}: hechos.{key}.{name}"
+                    at = Issue(display, source.line_of(("hechos", key, name)), f"hechos.{key}.{name}")
                     dates[name] = _parse_date(entry[name], at, issues)
             checked, until = dates["revisado"], dates.get("vigente_hasta")
             if checked is None or ("vigente_hasta" in entry and until is None):
@@ -220,12 +221,12 @@ def register(env: jinja2.Environment, root: Path, default_interval: int = DEFAUL
     try:
         book = load_facts(root, default_interval)
     except SchemaError as err:
-        raise TemplateError("\n".join(err.issues)) from None
+        raise TemplateError(*err.issues) from None
     env.hechos = book  # type: ignore[attr-defined]
 
     def hecho(clave: str) -> str:
         """The statement of a fact, as said in class; the slide's notes get its source and date."""
-        return book.get(clave).statement + _cite_mark(clave, root)
+        return escape_text(book.get(clave).statement) + _cite_mark(clave, root)
 
     def fuente(clave: str) -> str:
         """Cite a fact without inserting its text (a table, a paraphrase, a figure)."""
@@ -254,7 +255,7 @@ def slide_notes(values: Iterable[str], book: FactBook) -> str:
         fact = book.facts.get(parse_mark(value).key)
         if fact is None:
             continue
-        line = f"Fuente: {fact.source_text} · revisado el {short_date(fact.checked)}"
+        line = note_text(f"Fuente: {fact.source_text} · revisado el {short_date(fact.checked)}")
         if line not in lines:
             lines.append(line)
     return "<!--\n" + "\n".join(lines) + "\n-->" if lines else ""
@@ -381,7 +382,7 @@ def check_facts(course: Course, rendered: list[RenderedDeck], fecha: str | date 
     try:
         book = load_facts(root, default_interval(course))
     except SchemaError as err:
-        return [Finding(*_split_where(issue), "error", "hechos", _split_where(issue, text=True)) for issue in err.issues]
+        return [Finding(i.file or FACTS_DIR, i.line or 1, "error", "hechos", i.message) for i in err.issues]
     on = class_date(course, fecha)
     cited: dict[str, list[Citation]] = {}
     for cite in citations(root, rendered):
@@ -415,13 +416,6 @@ def check_facts(course: Course, rendered: list[RenderedDeck], fecha: str | date 
                                  f"nadie cita el hecho '{key}' (fuente: {fact.source_text}); cítalo con "
                                  f'{{{{ hecho("{key}") }}}} o bórralo del registro'))
     return found
-
-
-def _split_where(issue: str, text: bool = False):
-    match = re.match(r"^([^:\s]+):(\d+): (.*)$", issue, re.S)
-    if text:
-        return match.group(3) if match else issue
-    return (match.group(1), int(match.group(2))) if match else (FACTS_DIR, 1)
 
 
 # --- Pages and the re-check list ----------------------------------------------------------------------

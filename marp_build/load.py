@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from marp_build.errors import CourseFileError
+from marp_build.errors import CourseFileError, Issue
 
 __all__ = ["CourseSource", "load_course", "load_yaml"]
 
@@ -43,17 +43,25 @@ class CourseSource:
         return self.lines.get((), 1)
 
 
-def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], duplicates: list[tuple[int, int, str]]) -> None:
     # 1-based line of the value (for a mapping entry we point at its key, where the user looks).
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            child = (*path, str(key_node.value))
-            lines[child] = key_node.start_mark.line + 1
-            _record_lines(value_node, child, lines)
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                # PyYAML keeps the last value silently; the first one would be lost without a word.
+                duplicates.append((line, seen[key], ".".join(map(str, (*path, key)))))
+                continue
+            seen[key] = line
+            child = (*path, key)
+            lines[child] = line
+            _record_lines(value_node, child, lines, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, (*path, index), lines)
+            _record_lines(item, (*path, index), lines, duplicates)
 
 
 def load_yaml(path: Path, display: str | None = None) -> CourseSource:
@@ -66,26 +74,39 @@ def load_yaml(path: Path, display: str | None = None) -> CourseSource:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as err:
-        msg = f"{display}: no existe; crea el archivo del curso o indica otra carpeta con --raiz"
-        raise CourseFileError(msg) from err
+        msg = "no existe; crea el archivo del curso o indica otra carpeta con --raiz"
+        raise CourseFileError(Issue(display, None, msg)) from err
+    except IsADirectoryError as err:
+        msg = "es una carpeta, no un archivo; indica la carpeta del curso con --raiz"
+        raise CourseFileError(Issue(display, None, msg)) from err
+    except PermissionError as err:
+        msg = "no se puede leer (permiso denegado); revisa los permisos del archivo"
+        raise CourseFileError(Issue(display, None, msg)) from err
     except UnicodeDecodeError as err:
-        msg = f"{display}: no está en UTF-8; guárdalo con codificación UTF-8"
-        raise CourseFileError(msg) from err
+        msg = "no está en UTF-8; guárdalo con codificación UTF-8"
+        raise CourseFileError(Issue(display, None, msg)) from err
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        where = f"{display}:{mark.line + 1}:{mark.column + 1}" if mark else display
         problem = err.problem or err.context or "YAML no válido"
-        msg = f"{where}: error de sintaxis YAML ({problem}); revisa la sangría, los dos puntos y las comillas (una comilla sin cerrar puede estar en una línea anterior)"
-        raise CourseFileError(msg) from err
+        msg = (f"error de sintaxis YAML ({problem}); revisa la sangría, los dos puntos y las comillas "
+               "(una comilla sin cerrar puede estar en una línea anterior)")
+        issue = Issue(display, mark.line + 1, msg, column=mark.column + 1) if mark else Issue(display, None, msg)
+        raise CourseFileError(issue) from err
     except yaml.YAMLError as err:
-        msg = f"{display}: error de sintaxis YAML ({err})"
-        raise CourseFileError(msg) from err
+        raise CourseFileError(Issue(display, None, f"error de sintaxis YAML ({err})")) from err
     lines: dict[Path_, int] = {}
+    duplicates: list[tuple[int, int, str]] = []
     if node is not None:
-        _record_lines(node, (), lines)
+        _record_lines(node, (), lines, duplicates)
+    if duplicates:
+        raise CourseFileError(*(
+            Issue(display, line, f"la clave '{key}' está repetida (ya aparece en la línea {first}); "
+                  "deja una sola: si no, la primera se pierde sin aviso", "clave-repetida")
+            for line, first, key in duplicates
+        ))
     return CourseSource(path=path, data=data, lines=lines)
 
 

@@ -7,6 +7,7 @@ per format is much cheaper than a process per deck. The formats' processes run a
 from __future__ import annotations
 
 import base64
+import html
 import json
 import os
 import re
@@ -19,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marp_build.doctor import find_browser, find_marp
-from marp_build.errors import BrowserNotFoundError, MarpBuildError, MarpError
+from marp_build.errors import BrowserNotFoundError, BundleError, MarpBuildError, MarpError
 
-__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "run_batches", "marp_command", "stage_inputs"]
+__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "marp_command", "stage_inputs"]
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,48 @@ class Format:
 
 FORMATS = {
     "html": Format("html", ".html", ("--bespoke.progress",), False),
-    "pdf": Format("pdf", ".pdf", ("--pdf", "--pdf-outlines", "--pdf-outlines.pages=false", "--allow-local-files"), True),
+    # No --allow-local-files: the browser that prints PDFs must not read local files (a template's
+    # <iframe src="file:///…"> would put that file on a page). Images reach it embedded (`stage_inputs`).
+    "pdf": Format("pdf", ".pdf", ("--pdf", "--pdf-outlines", "--pdf-outlines.pages=false"), True),
     # Instructor copy: the speaker notes travel as PDF annotations next to each slide.
-    "notas": Format("notas", ".pdf", ("--pdf", "--pdf-notes", "--pdf-outlines", "--pdf-outlines.pages=false", "--allow-local-files"), True),
-    "pptx": Format("pptx", ".pptx", ("--pptx", "--allow-local-files"), True),
+    "notas": Format("notas", ".pdf", ("--pdf", "--pdf-notes", "--pdf-outlines", "--pdf-outlines.pages=false"), True),
+    "pptx": Format("pptx", ".pptx", ("--pptx",), True),
 }
 
+_SVG_ATTRS = [
+    "class", "style", "id", "viewBox", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx",
+    "ry", "d", "points", "fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linecap",
+    "stroke-linejoin", "opacity", "fill-opacity", "transform", "font-size", "font-weight", "font-family",
+    "font-style", "text-anchor", "dominant-baseline", "dx", "dy", "role", "aria-label", "aria-hidden",
+    "xmlns", "marker-end", "marker-start", "markerWidth", "markerHeight", "refX", "refY", "orient",
+    "preserveAspectRatio", "offset", "stop-color", "gradientUnits", "letter-spacing",
+]
+# Raw HTML in the decks is limited to what the course's templates use (marp-core's allowlist: tag →
+# attributes); anything else, such as <iframe>, <object>, <script> or <link>, is written out as text.
+HTML_ALLOWLIST = {
+    "div": ["class", "style", "aria-label", "role"],
+    "span": ["class", "style", "aria-label", "role"],
+    "p": ["class", "style"],
+    "ul": ["class"], "ol": ["class", "start"], "li": ["class"],
+    "strong": [], "em": [], "b": [], "i": [], "code": ["class"], "br": [], "small": [], "sub": [], "sup": [],
+    "mark": [], "kbd": [], "h3": ["class"], "h4": ["class"],
+    "table": ["class", "style"], "thead": [], "tbody": [], "tr": ["class", "style"],
+    "th": ["class", "style", "colspan", "rowspan"], "td": ["class", "style", "colspan", "rowspan"],
+    "img": ["src", "alt", "width", "height", "class", "style"],
+    "figure": ["class"], "figcaption": ["class"], "details": [], "summary": [],
+    **{tag: _SVG_ATTRS for tag in (
+        "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "title",
+        "desc", "defs", "marker", "linearGradient", "stop", "use", "clipPath",
+    )},
+}
 # Marp turns emoji into Twemoji images fetched from a CDN; the classroom may be offline.
-_MARP_CONFIG = {"options": {"emoji": {"shortcode": False, "unicode": False}}}
-# Warnings we cause on purpose: local images in PDFs need --allow-local-files.
-_EXPECTED_WARNINGS = ("Insecure local file accessing is enabled",)
+_MARP_CONFIG = {"html": HTML_ALLOWLIST, "options": {"emoji": {"shortcode": False, "unicode": False}}}
+_EXPECTED_WARNINGS: tuple[str, ...] = ()
+_LOCAL_FILE_WARNING = "detected accessing to local file"
+_IMAGE_MD_RE = re.compile(r"!\[([^\]]*)\]\((img/[^)\s\"']+)\)")
+_IMAGE_SRC_RE = re.compile(r"""(\bsrc=["'])(img/[^"'\s]+)(["'])""")
+_MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+         ".gif": "image/gif", ".webp": "image/webp"}
 _MAX_PARALLEL = 12
 _WARN_RE = re.compile(r"^\s*\[\s*(WARN|ERROR)\s*\]\s*(.*)$")
 _FONT_URL_RE = re.compile(r"""url\(\s*["']?(fonts/[^"')]+)["']?\s*\)""")
@@ -64,11 +97,36 @@ class Batch:
 def inline_fonts(css: str, base: Path) -> str:
     """Replace `url("fonts/…")` in CSS by data URIs of the font files next to it (offline, any folder)."""
 
+    folder = base.resolve()
+
     def inline(match: re.Match[str]) -> str:
-        data = base64.b64encode((base / match.group(1)).read_bytes()).decode("ascii")
+        path = (folder / match.group(1)).resolve()
+        if not path.is_relative_to(folder):
+            raise BundleError(f"{base.name}/: la fuente {match.group(1)} está fuera de la carpeta del tema; "
+                              "copia el archivo a themes/fonts/")
+        try:
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+        except OSError as err:
+            raise BundleError(f"{base.name}/{match.group(1)}: no se puede leer la fuente ({err.strerror}); "
+                              "restaura el archivo o corrige url(…) en la hoja de estilo") from err
         return f'url("data:font/woff2;base64,{data}")'
 
     return _FONT_URL_RE.sub(inline, css)
+
+
+def page_css(root: Path) -> str:
+    """The stylesheet of every HTML page we write (landing, rehearsal, script), fonts embedded.
+
+    Raises:
+        BundleError: themes/landing.css is missing or unreadable, or a font it names is.
+    """
+    path = root / "themes" / "landing.css"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        why = err.strerror if isinstance(err, OSError) else "no es UTF-8"
+        raise BundleError(f"themes/landing.css: no se pudo leer ({why}); restaura el archivo") from err
+    return inline_fonts(text, path.parent)
 
 
 def prepare_themes(themes_dir: Path, target: Path) -> list[Path]:
@@ -80,7 +138,10 @@ def prepare_themes(themes_dir: Path, target: Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for css in sorted(themes_dir.glob("*.css")):
-        text = css.read_text(encoding="utf-8")
+        try:
+            text = css.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise BundleError(f"themes/{css.name}: no se puede leer como texto UTF-8 ({err}); restaura el archivo") from err
         if "@theme" not in text:
             continue  # e.g. the landing page's stylesheet: not a Marp theme
         out = target / css.name
@@ -94,8 +155,7 @@ def marp_command(marp: Path, batch: Batch, themes: Sequence[Path], config: Path,
     cmd = [
         str(marp),
         "--no-stdin",  # marp-cli waits on stdin when it is not a terminal
-        "--config-file", str(config),
-        "--html",
+        "--config-file", str(config),  # holds the HTML allowlist: no --html, which would allow every tag
         "--theme-set", *map(str, themes),
         "--input-dir", str(batch.input_dir),
         "--output", str(batch.output_dir),
@@ -149,6 +209,26 @@ class Conversion:
         self.pool = ThreadPoolExecutor(max_workers=max(len(running), 1))
         self.futures = [self.pool.submit(wait, item) for item in running]
 
+    def terminate(self) -> None:
+        """Stop every process still running, with the browsers they started (each runs in its own group)."""
+        import signal
+
+        for _batch, _cmd, process in self.running:
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except (ProcessLookupError, PermissionError, AttributeError):
+                    process.terminate()
+        for _batch, _cmd, process in self.running:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError, AttributeError):
+                    process.kill()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
     def wait(self) -> None:
         """Block until every process ends.
 
@@ -167,6 +247,10 @@ class Conversion:
                 errors.append(BrowserNotFoundError(
                     f"marp-cli no pudo abrir el navegador {self.browser} para generar {batch.fmt.name.upper()}; "
                     "instala Chromium con `sudo apt-get install -y chromium` o indica otro en CHROME_PATH"))
+            elif any(_LOCAL_FILE_WARNING in problem for problem in problems):
+                errors.append(MarpError.from_process(cmd, done, (
+                    f"una diapositiva intenta leer archivos de esta computadora al generar {batch.fmt.name.upper()} "
+                    "(marp-cli lo bloquea: no se publica nada); `marp-build check` dice en qué plantilla y línea")))
             elif process.returncode != 0 or problems or missing:
                 why = f"marp-cli falló al generar {batch.fmt.name.upper()}"
                 if problems:
@@ -211,29 +295,50 @@ def start_batches(
         process = subprocess.Popen(
             cmd, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, encoding="utf-8", errors="replace",
+            start_new_session=os.name == "posix",  # its own process group: `terminate` stops its browser too
         )
         running.append((batch, cmd, process))
     return Conversion(running, browser, on_done)
 
 
-def run_batches(
-    root: Path,
-    batches: Sequence[Batch],
-    themes: Sequence[Path],
-    workdir: Path,
-    on_done: Callable[[Batch, float], None] | None = None,
-) -> None:
-    """Run one marp-cli process per batch, all at the same time, and check every one (see `start_batches`)."""
-    start_batches(root, batches, themes, workdir, on_done).wait()
+def embed_images(markdown: str, images: Path) -> str:
+    """Replace links to `img/…` by the images themselves, as data URIs.
+
+    The browser that prints PDFs cannot read local files (no --allow-local-files), so what a slide shows must
+    travel inside the Markdown. Markdown's image syntax refuses SVG data URIs, hence a plain <img>, which is
+    what Marp writes for an image without size keywords anyway.
+    """
+    base = images.resolve()
+
+    def data_uri(ref: str) -> str | None:
+        path = (base.parent / ref).resolve()
+        if not path.is_relative_to(base) or not path.is_file() or path.suffix.lower() not in _MIME:
+            return None  # left as it is: `check` and the build report missing or foreign images
+        return f"data:{_MIME[path.suffix.lower()]};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+    def markdown_image(match: re.Match[str]) -> str:
+        uri = data_uri(match.group(2))
+        if uri is None:
+            return match.group(0)
+        alt = html.escape(html.unescape(match.group(1)), quote=True)
+        return f'<img src="{uri}" alt="{alt}">'
+
+    def html_image(match: re.Match[str]) -> str:
+        uri = data_uri(match.group(2))
+        return match.group(0) if uri is None else f"{match.group(1)}{uri}{match.group(3)}"
+
+    return _IMAGE_SRC_RE.sub(html_image, _IMAGE_MD_RE.sub(markdown_image, markdown))
 
 
-def stage_inputs(batch_dir: Path, markdown: dict[str, str], images: Path | None) -> Path:
-    """Write the decks of one batch, and the images they link, into a fresh input folder."""
+def stage_inputs(batch_dir: Path, markdown: dict[str, str], images: Path | None, embed: bool = False) -> Path:
+    """Write the decks of one batch into a fresh input folder: with the images they link copied beside
+    them (HTML links them), or embedded in the Markdown (`embed`, for formats a browser prints)."""
     if batch_dir.exists():
         shutil.rmtree(batch_dir)
     batch_dir.mkdir(parents=True)
+    has_images = images is not None and images.is_dir()
     for deck_id, text in markdown.items():
+        if embed and has_images:
+            text = embed_images(text, images)
         (batch_dir / f"{deck_id}.md").write_text(text, encoding="utf-8")
-    if images is not None and images.is_dir():
-        shutil.copytree(images, batch_dir / images.name)
     return batch_dir

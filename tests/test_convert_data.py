@@ -1,4 +1,4 @@
-"""marp_build.convert_data: a spreadsheet of examples (CSV) becomes chat JSONL that passes validation."""
+"""datacheck.sheet: a spreadsheet of examples (CSV) becomes chat JSONL that passes validation."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from marp_build.convert_data import convert_sheet, default_output
-from marp_build.validate_data import validate_path
+from datacheck import convert_sheet, default_output, looks_like_sheet, validate_path
 
 SHEETS = Path(__file__).parent / "data_cases" / "hoja"
 
@@ -141,3 +140,25 @@ def test_output_is_replaced_atomically(tmp_path: Path) -> None:
 
 def test_default_output() -> None:
     assert default_output(Path("datos/hoja.csv")) == Path("datos/hoja.jsonl")
+
+
+def test_tab_separated_sheet_names_tabs_in_the_fix(tmp_path: Path) -> None:
+    sheet = tmp_path / "hoja.tsv"
+    sheet.write_text("sistema\tpregunta\trespuesta\n\t¿Abren hoy?\tSí.\textra\n", encoding="utf-8")
+    result = convert_sheet(sheet, tmp_path / "hoja.jsonl")
+    assert [f.format() for f in result.findings] == [
+        f"{sheet}:1: aviso: el archivo usa tabuladores como separador; lo leí igual, pero las plataformas esperan "
+        "comas: expórtalo como «CSV UTF-8 (delimitado por comas)»",
+        f"{sheet}:2: error: la fila tiene texto en más celdas que el encabezado (3 columnas); si un texto lleva "
+        "tabuladores, enciérralo entre comillas dobles, o borra las celdas sobrantes",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("hoja/valida.csv", True), ("hoja/valida_excel.csv", True), ("hoja/valida_cp1252.csv", True),
+     ("hoja/encabezado.csv", False), ("clasificador/valido.csv", False), ("hoja/archivo.xlsx", False),
+     ("no-existe.csv", False)],
+)
+def test_looks_like_sheet(name: str, expected: bool) -> None:
+    assert looks_like_sheet(Path(name)) is expected

@@ -68,7 +68,7 @@ def test_deck_sources_slide_is_generated_from_its_citations(course):
 
 def test_class_date_passes_and_expired_fact_fails_with_every_citing_place(course):
     assert _facts_findings(course) == [
-        "hechos/plataformas.yaml:18: warning: [hecho-sin-citar] nadie cita el hecho 'demo.sin_citar' (fuente: "
+        "hechos/plataformas.yaml:18: aviso: [hecho-sin-citar] nadie cita el hecho 'demo.sin_citar' (fuente: "
         "demo.ejemplo.org/otro); cítalo con {{ hecho(\"demo.sin_citar\") }} o bórralo del registro",
     ]
     found = _facts_findings(course, "2027-02-01")
@@ -91,7 +91,7 @@ def test_fecha_option_moves_the_verdict(course):
     # The re-check interval alone (30 days for the price) warns without failing.
     soon = runner.invoke(app, [*args, "--fecha", "2027-01-05"])
     assert soon.exit_code == 0
-    assert "warning: [hecho-por-revisar] el hecho 'demo.precio' se revisó el 2026-11-30 y toca revisarlo cada 30 días" in soon.output
+    assert "aviso: [hecho-por-revisar] el hecho 'demo.precio' se revisó el 2026-11-30 y toca revisarlo cada 30 días" in soon.output
     bad = runner.invoke(app, [*args, "--fecha", "2027-02-30"])
     assert bad.exit_code == 2
     assert "--fecha 2027-02-30: no es una fecha válida; escríbela como AAAA-MM-DD" in bad.output
@@ -126,7 +126,7 @@ def test_key_defined_twice_names_both_places(course):
     )
     report = run_check(course, browser=False)
     assert [f.format() for f in report.errors] == [
-        "hechos/plataformas.yaml:14: error: [plantilla] hechos.demo.modelo: el hecho ya está definido en "
+        "hechos/plataformas.yaml:14: error: [hechos] hechos.demo.modelo: el hecho ya está definido en "
         "hechos/otro.yaml:2; deja una sola definición (o cambia una de las claves)"
     ]
 
@@ -152,7 +152,7 @@ def test_registry_errors_name_file_and_line(tmp_path):
     )
     with pytest.raises(Exception) as err:
         load_facts(tmp_path)
-    assert err.value.issues == [
+    assert [i.format() for i in err.value.issues] == [
         "hechos/malo.yaml:2: hechos.a.b: falta el campo obligatorio 'fuente'",
         "hechos/malo.yaml:11: hechos.E.F.fuente: el valor 'http://x.ejemplo.org' no tiene el formato esperado "
         "(una dirección https://… o la ruta de un archivo del curso)",
@@ -165,7 +165,7 @@ def test_registry_errors_name_file_and_line(tmp_path):
                                       '    enunciado: "Sin fuente"\n    fuente: "README.md"\n'), encoding="utf-8")
     with pytest.raises(Exception) as err:
         load_facts(tmp_path)
-    assert err.value.issues == [
+    assert [i.format() for i in err.value.issues] == [
         "hechos/malo.yaml:9: hechos.c.d.revisado: la fecha '2026-02-30' no existe; escríbela como AAAA-MM-DD",
         "hechos/malo.yaml:10: hechos.E.F: la clave solo puede tener minúsculas, números, puntos, guiones y guiones "
         "bajos (p. ej. openai.ajuste.cierre)",

@@ -7,7 +7,7 @@ import pytest
 
 from marp_build import marp
 from marp_build.errors import BrowserNotFoundError, MarpError, MarpNotFoundError
-from marp_build.marp import FORMATS, Batch, prepare_themes, run_batches
+from marp_build.marp import FORMATS, Batch, prepare_themes, start_batches
 
 
 class FakePopen:
@@ -53,11 +53,13 @@ def setup(tmp_path, monkeypatch):
 
 def test_command_is_an_argument_list_with_no_stdin(setup, monkeypatch):
     root, batch = setup
-    fake = FakePopen(stderr="[  WARN ] Insecure local file accessing is enabled for conversion from in/a.md.")
+    fake = FakePopen()
     monkeypatch.setattr(subprocess, "Popen", fake)
-    run_batches(root, [batch], [root / "curso.css"], root)
+    start_batches(root, [batch], [root / "curso.css"], root).wait()
     cmd, kwargs = fake.calls[0]
     assert cmd[0].endswith("node_modules/.bin/marp") and "--no-stdin" in cmd
+    # The printing browser reads no local file, and raw HTML follows the allowlist in the config file.
+    assert "--allow-local-files" not in cmd and "--html" not in cmd
     assert cmd[cmd.index("--browser-path") + 1] == "/usr/bin/chromium"
     assert kwargs["stdin"] is subprocess.DEVNULL
     assert "shell" not in kwargs
@@ -71,7 +73,7 @@ def test_warnings_are_errors(setup, monkeypatch):
     )
     monkeypatch.setattr(subprocess, "Popen", FakePopen(stderr=stderr))
     with pytest.raises(MarpError) as err:
-        run_batches(root, [batch], [], root)
+        start_batches(root, [batch], [], root).wait()
     message = str(err.value)
     assert message.startswith(
         "marp-cli falló al generar PDF (avisos que cambian el resultado: [  WARN ] Cannot register theme CSS: "
@@ -85,20 +87,20 @@ def test_failure_shows_command_and_output(setup, monkeypatch):
     root, batch = setup
     monkeypatch.setattr(subprocess, "Popen", FakePopen(returncode=1, stderr="[ ERROR ] Failed converting", write=False))
     with pytest.raises(MarpError, match=r"^marp-cli falló al generar PDF .*\(no generó: a\)"):
-        run_batches(root, [batch], [], root)
+        start_batches(root, [batch], [], root).wait()
 
 
 def test_exit_code_2_means_no_browser(setup, monkeypatch):
     root, batch = setup
     monkeypatch.setattr(subprocess, "Popen", FakePopen(returncode=2, write=False))
     with pytest.raises(BrowserNotFoundError, match="sudo apt-get install -y chromium"):
-        run_batches(root, [batch], [], root)
+        start_batches(root, [batch], [], root).wait()
 
 
 def test_marp_not_installed(tmp_path):
     batch = Batch(FORMATS["html"], tmp_path, tmp_path / "out", ("a",))
     with pytest.raises(MarpNotFoundError) as err:
-        run_batches(tmp_path, [batch], [], tmp_path)
+        start_batches(tmp_path, [batch], [], tmp_path).wait()
     assert str(err.value) == (
         f"no se encontró marp-cli en {tmp_path}/node_modules/.bin/marp; ejecuta `npm ci` en {tmp_path} "
         "(o `make slides`, que lo instala)"

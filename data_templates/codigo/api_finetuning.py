@@ -87,7 +87,7 @@ def load_validator():
         from validar_datos import validate_path
     except ImportError:
         try:
-            from marp_build.validate_data import validate_path
+            from datacheck import validate_path
         except ImportError:
             msg = (
                 "No encuentro el validador del curso. Copia validar_datos.py (viene en la misma descarga) a la "
