@@ -1014,7 +1014,7 @@ def test_api_script_uploads_creates_the_job_and_prints_the_model(tmp_path):
     with OpenAIStandIn(file_status_sequence=("uploaded", "processed")) as api:
         result = run_api_script(
             str(CHAT_TRAIN), "--validacion", str(CHAT_VALIDATION), "--base-url", api.url, "--intervalo", "0",
-            "--sufijo", "retail", "--epocas", "2",
+            "--sufijo", "retail", "--epocas", "2", "--modelo", "gpt-4.1-mini-2025-04-14",
         )
     assert result.returncode == 0, result.stderr
     calls = [(r["method"], r["path"].split("?")[0]) for r in api.requests]
@@ -1041,12 +1041,13 @@ def test_api_script_uploads_creates_the_job_and_prints_the_model(tmp_path):
 
 def test_api_script_explains_the_2026_wind_down_on_403_training_not_available():
     with OpenAIStandIn(deny_training=True) as api:
-        result = run_api_script(str(CHAT_TRAIN), "--base-url", api.url, "--intervalo", "0")
+        result = run_api_script(str(CHAT_TRAIN), "--base-url", api.url, "--intervalo", "0", "--modelo", "gpt-4.1-mini-2025-04-14")
     assert result.returncode == 3
     err = result.stderr
     assert "403 «training_not_available»" in err
     assert "desde el 7 de mayo de 2026" in err and "desde el 2 de julio de 2026" in err and "desde el 6 de enero de 2027" in err
-    assert "Unsloth Studio" in err and "chat_lora_colab.ipynb" in err
+    assert "para gpt-4o, gpt-4o-mini,\ngpt-4.1 y gpt-4.1-mini, el 14 de enero de 2027" in err
+    assert "chat_lora_colab.ipynb" in err and "Microsoft Foundry" in err
     assert "Traceback" not in err
     assert "Modelo listo" not in result.stdout
 
@@ -1059,7 +1060,7 @@ def test_api_script_refuses_an_invalid_file_before_any_upload(tmp_path):
     lines[2] = json.dumps(broken, ensure_ascii=False)
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with OpenAIStandIn() as api:
-        result = run_api_script(str(bad), "--base-url", api.url, "--intervalo", "0")
+        result = run_api_script(str(bad), "--base-url", api.url, "--intervalo", "0", "--modelo", "m")
     assert result.returncode == 2
     assert api.requests == []
     assert f"{bad}:3: error:" in result.stdout
@@ -1070,7 +1071,7 @@ def test_api_script_uses_the_azure_variables(tmp_path):
     with OpenAIStandIn() as api:
         endpoint = api.url.removesuffix("/v1") + "/azure"
         result = run_api_script(
-            str(CHAT_TRAIN), "--intervalo", "0",
+            str(CHAT_TRAIN), "--intervalo", "0", "--modelo", "gpt-4.1-mini",
             env_extra={"OPENAI_API_KEY": "", "AZURE_OPENAI_API_KEY": "clave-azure", "AZURE_OPENAI_ENDPOINT": endpoint},
         )
     # The stand-in only serves /v1: the request reached Azure's v1 path with Azure's key header.
@@ -1097,6 +1098,20 @@ def test_api_script_help_is_in_spanish():
 
 
 def test_api_script_without_key_says_how_to_set_it():
-    result = run_api_script(str(CHAT_TRAIN), env_extra={"OPENAI_API_KEY": ""})
+    result = run_api_script(str(CHAT_TRAIN), "--modelo", "m", env_extra={"OPENAI_API_KEY": ""})
     assert result.returncode == 2
     assert "Falta la clave de la API" in result.stderr and "OPENAI_API_KEY" in result.stderr
+
+
+def test_api_script_has_no_default_model_and_says_what_to_do_after_january_2027():
+    """Every model OpenAI lets you tune shuts down on 2027-01-14 (announced 2026-10-14): no default is safe."""
+    source = (CODIGO / "api_finetuning.py").read_text(encoding="utf-8")
+    assert "gpt-4" not in re.sub(r'""".*?"""|#.*', "", source, flags=re.DOTALL).split("MISSING_MODEL_MESSAGE")[0]
+    with OpenAIStandIn() as api:
+        result = run_api_script(str(CHAT_TRAIN), "--base-url", api.url, "--intervalo", "0")
+    assert result.returncode == 2
+    assert api.requests == [], "nothing is uploaded before a model is chosen"
+    err = result.stderr
+    assert err.startswith("Falta elegir el modelo base con --modelo")
+    assert "se apagan el 14 de enero de 2027" in err and "desde el 6 de enero de 2027 OpenAI no acepta trabajos" in err
+    assert "chat_lora_colab.ipynb" in err and "Traceback" not in err
