@@ -1115,3 +1115,52 @@ def test_api_script_has_no_default_model_and_says_what_to_do_after_january_2027(
     assert err.startswith("Falta elegir el modelo base con --modelo")
     assert "se apagan el 14 de enero de 2027" in err and "desde el 6 de enero de 2027 OpenAI no acepta trabajos" in err
     assert "chat_lora_colab.ipynb" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- guides and READMEs follow the notebooks
+
+
+GUIDES = {
+    "chat_lora_colab.ipynb": ROOT / "decks" / "guias" / "guia-1-modelo-de-chat.md.j2",
+    "clasificador_colab.ipynb": ROOT / "decks" / "guias" / "guia-2-clasificador.md.j2",
+}
+
+
+def notebook_steps(name: str) -> dict[int, str]:
+    """{step number: title} from the `# @title N. Title {…}` line of each code cell."""
+    import nbformat
+
+    nb = nbformat.read(CODIGO / name, as_version=4)
+    steps = {}
+    for cell in nb.cells:
+        match = re.match(r"# @title (\d+)\. (.+?)(?: \(no hace falta leerlas\))? \{", cell.source)
+        if match:
+            steps[int(match[1])] = match[2]
+    return steps
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_guide_lists_the_notebook_steps_with_their_titles(name):
+    """A person with the printed guide finds each row's title, in order, on the notebook's step."""
+    guide = GUIDES[name].read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>(\d+) · (.+?)</td>", guide)
+    assert [int(number) for number, _ in rows] == list(range(1, 13))
+    assert {int(number): title for number, title in rows} == notebook_steps(name)
+    # Both notebooks share numbers and step names where they do the same thing.
+    other = notebook_steps(next(n for n in NOTEBOOKS if n != name))
+    same = {1, 2, 3, 4, 5, 6, 10, 11, 12}
+    assert {k: v for k, v in notebook_steps(name).items() if k in same} == {k: v for k, v in other.items() if k in same}
+
+
+def test_codigo_readme_table_names_both_notebooks_steps():
+    readme = (CODIGO / "LEEME.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| (.+?) \| (.+?) \|$", readme, flags=re.MULTILINE)
+    assert {int(n): chat for n, chat, _ in rows} == notebook_steps("chat_lora_colab.ipynb")
+    assert {int(n): clasif for n, _, clasif in rows} == notebook_steps("clasificador_colab.ipynb")
+
+
+def test_space_folder_has_the_three_files_the_readmes_count():
+    files = sorted(path.name for path in (CODIGO / "space_clasificador").iterdir() if path.is_file())
+    assert files == ["README.md", "app.py", "requirements.txt"]
+    assert "los **3 archivos** de la carpeta `space_clasificador`" in (CODIGO / "LEEME.md").read_text(encoding="utf-8")
+    assert "sube los 3 archivos de esta carpeta" in (CODIGO / "space_clasificador" / "README.md").read_text(encoding="utf-8")
