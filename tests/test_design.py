@@ -43,14 +43,14 @@ def test_each_design_problem_is_found_with_its_line(make_course):
         "(8 px); al imprimir se pega al pie: pasa lo último a la página siguiente",
         "decks/img/dejavu.svg:1: error: [fuente-diagrama] el texto del diagrama se dibuja con DejaVu Sans y no con la "
         "letra del curso; usa font-family=\"Atkinson Hyperlegible Next\" (o Mono) en el SVG",
-        "decks/01-prueba.md.j2:14: warning: [divisores-seguidos] las diapositivas 2 y 3 de 01-prueba son dos divisores "
+        "decks/01-prueba.md.j2:14: aviso: [divisores-seguidos] las diapositivas 2 y 3 de 01-prueba son dos divisores "
         "seguidos; abre la sección y su primer bloque en una sola con {{ m.apertura(seccion) }}",
-        "decks/01-prueba.md.j2:26: warning: [contenido-arriba] la diapositiva 5 («Contenido arriba») de 01-prueba "
+        "decks/01-prueba.md.j2:26: aviso: [contenido-arriba] la diapositiva 5 («Contenido arriba») de 01-prueba "
         "termina a 185 de 720 px: deja vacía la mitad de abajo; agranda el contenido con <!-- _class: grande -->, únela "
         "a otra diapositiva o, si es a propósito, márcala con <!-- _class: arriba -->",
-        "decks/01-prueba.md.j2:44: warning: [muchas-palabras] la diapositiva 7 («Demasiadas palabras») de 01-prueba "
+        "decks/01-prueba.md.j2:44: aviso: [muchas-palabras] la diapositiva 7 («Demasiadas palabras») de 01-prueba "
         "tiene 50 palabras (máximo 45); divídela o pasa el detalle a las notas",
-        "decks/guia-prueba.md.j2:10: warning: [titulo-huerfano] la página 2 de guia-prueba termina con un título y su "
+        "decks/guia-prueba.md.j2:10: aviso: [titulo-huerfano] la página 2 de guia-prueba termina con un título y su "
         "contenido queda en la página siguiente; pasa el título a esa página para no cortar el paso",
     ]
 
