@@ -8,17 +8,19 @@ PY_OK  := $(VENV)/.instalado
 NODE_OK := node_modules/.instalado
 NB_OK  := $(VENV)/.instalado-cuadernos
 
-.PHONY: slides test check serve clean setup browser rehearse bench
+.PHONY: slides test test-rapido lint check serve clean setup browser rehearse bench
 
 slides: setup
 	$(BIN)/marp-build build
 
 setup: $(PY_OK) $(NODE_OK) browser
 
-# The venv is rebuilt only when the pinned dependencies change.
-$(PY_OK): pyproject.toml
+# The venv is rebuilt only when the pinned dependencies change. Every package comes from requirements.lock,
+# with its hash, so two machines install the same files; the project itself goes in without dependencies.
+$(PY_OK): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(NODE_OK): package-lock.json
@@ -34,8 +36,16 @@ $(NB_OK): $(PY_OK) tests/requirements-cuadernos.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-cuadernos.txt
 	touch $@
 
-test: setup $(NB_OK)
+# The full suite (what CI runs): lint, unit tests, real marp-cli and Chromium, and the notebooks.
+test: setup $(NB_OK) lint
 	$(BIN)/python -m pytest -q
+
+# The development loop: everything but the notebooks and the tests that start marp-cli or a browser.
+test-rapido: $(PY_OK) lint
+	$(BIN)/python -m pytest -q -m "not e2e and not notebooks"
+
+lint: $(PY_OK)
+	$(BIN)/ruff check marp_build datacheck tests bench
 
 check: setup
 	$(BIN)/marp-build check

@@ -150,10 +150,10 @@ def python_start() -> float:
 def peak_memory(root: Path, cache: Path) -> float:
     """Max RSS (MB) of a fresh `marp-build build` process doing a cold build (its children excluded)."""
     code = (
-        "import resource, runpy, sys; sys.argv = ['marp-build', *%r, '--raiz', %r]\n"
+        f"import resource, runpy, sys; sys.argv = ['marp-build', *{build_args()!r}, '--raiz', {str(root)!r}]\n"
         "try:\n    runpy.run_module('marp_build', run_name='__main__')\nexcept SystemExit:\n    pass\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
-    ) % (build_args(), str(root))
+    )
     done = subprocess.run([sys.executable, "-c", code], env=_env(MARP_BUILD_CACHE=str(cache)), capture_output=True,
                           text=True, check=True)
     return int(done.stderr.strip().splitlines()[-1]) / 1024

@@ -32,7 +32,8 @@ class Running:
 
 
 def _dec(x: float) -> str:
-    return f"{x:.1f}"
+    """One decimal, with a decimal comma as Spanish writes it: 3,4."""
+    return f"{x:.1f}".replace(".", ",")
 
 
 def _span(low: int, high: int) -> str:

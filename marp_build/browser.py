@@ -25,6 +25,9 @@ _ARGS = [
 
 # For each slide: the farthest bottom/right reached by in-flow content (absolutely positioned header,
 # footer, page number and decorations excluded), in the slide's own pixels, plus boxes that scroll.
+# For the design rules (marp_build/design.py): the computed size of every visible text run, grouped by tier
+# (what the floor is for that text), the visible text (words are counted in Python, like the notes), the
+# rendered width of every image (a diagram's labels shrink with it) and the tag of the last in-flow block.
 _MEASURE_JS = """
 () => [...document.querySelectorAll('svg[data-marpit-svg] > foreignObject > section')].map((section) => {
   const box = section.getBoundingClientRect();
@@ -48,9 +51,43 @@ _MEASURE_JS = """
     .filter((img) => !img.complete || img.naturalWidth === 0 || img.getBoundingClientRect().width < 2
                      || img.getBoundingClientRect().height < 2)
     .map((img) => img.getAttribute('src'));
+  // Text runs: tier "secundario" (labels, captions, header/footer), "denso" (code, tables, agenda), else "cuerpo".
+  const SECONDARY = 'header, footer, .fuente, small, .pequeno, .meta, figcaption, .caja-titulo, .etiqueta, '
+    + '.minutos, .idea-etiqueta, .hora, .lugar, .apertura-seccion, .portada-fecha';
+  const DENSE = 'pre, code, kbd, samp, table, .tokens, .agenda';
+  const reference = section.classList.contains('fuentes');
+  const runs = {}, words = [];
+  const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.nodeValue.replace(/\\s+/g, ' ').trim();
+    const el = node.parentElement;
+    if (!text || !el || el.closest('script, style, title, desc, noscript')) continue;
+    const s = getComputedStyle(el);
+    if (s.visibility === 'hidden' || parseFloat(s.opacity) === 0) continue;
+    range.selectNodeContents(node);
+    const rect = range.getBoundingClientRect();
+    if (rect.width < 1 || rect.height < 1) continue;
+    const tier = reference || el.closest(SECONDARY) ? 'secundario' : el.closest(DENSE) ? 'denso' : 'cuerpo';
+    const size = Math.round(parseFloat(s.fontSize) * 100) / 100;
+    const key = tier + '|' + size;
+    if (!(key in runs)) runs[key] = [tier, size, text.slice(0, 60)];
+    if (!el.closest('header, footer')) words.push(text);
+  }
+  const images = [...section.querySelectorAll('img')].map((img) => {
+    const r = img.getBoundingClientRect();
+    return [img.getAttribute('src') || '', r.width / scale, r.height / scale];
+  });
+  const blocks = [...section.children].filter((el) => {
+    const s = getComputedStyle(el);
+    return !['header', 'footer', 'script', 'style'].includes(el.tagName.toLowerCase())
+      && s.position !== 'absolute' && s.display !== 'none';
+  });
+  const last = blocks.length ? blocks[blocks.length - 1].tagName.toLowerCase() : '';
   return {
     width: section.offsetWidth, height: section.offsetHeight, bottom, right, clipped, empty,
     paddingBottom: parseFloat(style.paddingBottom), paddingRight: parseFloat(style.paddingRight),
+    texts: Object.values(runs), text: words.join(' '), images, last,
   };
 })
 """
@@ -68,6 +105,10 @@ class SlideBox:
     padding_right: float
     clipped: tuple[str, ...]
     empty_images: tuple[str, ...] = ()
+    texts: tuple = ()  # (tier, font size in px, sample text) for each distinct tier and size on the slide
+    text: str = ""  # the visible text, header and footer excluded
+    images: tuple = ()  # (src, rendered width, rendered height) in slide pixels
+    last: str = ""  # tag of the last in-flow block (a heading there is cut from what it introduces)
 
 
 @contextmanager
@@ -144,7 +185,8 @@ class SlideMeter:
         raw = self.page.evaluate(_MEASURE_JS)
         boxes = [
             SlideBox(r["width"], r["height"], r["bottom"], r["right"], r["paddingBottom"], r["paddingRight"],
-                     tuple(r["clipped"]), tuple(r["empty"]))
+                     tuple(r["clipped"]), tuple(r["empty"]), tuple(tuple(x) for x in r["texts"]), r["text"],
+                     tuple(tuple(x) for x in r["images"]), r["last"])
             for r in raw
         ]
         return boxes, list(self.blocked)

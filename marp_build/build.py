@@ -19,14 +19,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from marp_build import bundle, facts, publish, quick
+from marp_build.diagrams import copy_images
 from marp_build.doctor import marp_version
 from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UnsafeSourceError, UsageError
 from marp_build.livemarp import LiveMarp
 from marp_build.load import load_course
-from marp_build.marp import FORMATS, Batch, Format, prepare_themes, stage_inputs, start_batches, warm_up_browser
+from marp_build.marp import (
+    FORMATS,
+    Batch,
+    Format,
+    finish_html,
+    prepare_themes,
+    presenter_script,
+    stage_inputs,
+    start_batches,
+    warm_up_browser,
+)
 from marp_build.model import Course, Deck, build_course, schedule_issues
+from marp_build.rehearse import rehearse, render_report, write_scripts
 from marp_build.render import DATA_DIR, RenderedDeck, render_decks
-from marp_build.rehearse import rehearse, render_report, render_script
 from marp_build.schema import validate
 from marp_build.sources import outside_links
 
@@ -253,6 +264,7 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
         _store(batches, todo, outputs)
         result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
         _stage_outputs(info, rendered, all_jobs, outputs, staging, course)
+        write_scripts(course, rendered, staging)  # instructor scripts show the slides from the built HTML
         bundle.render_landing(course, info, staging / "index.html")
         publish.finish_staging(staging)
         stamps = publish.file_stamps(staging)
@@ -297,7 +309,8 @@ def _plan_jobs(root: Path, rendered: list[RenderedDeck], formats: list[str], the
         for fmt in _formats_for(item.deck, formats):
             # HTML links its images; PDF and PPTX embed them, so their bytes are part of the key.
             image_digest = _tree_digest(linked, root) if fmt.needs_browser else ""
-            key = _digest(version, fmt.name, " ".join(fmt.flags), theme_digest, image_digest, item.markdown)
+            extra = presenter_script() if fmt.name == "html" else ""  # added to the HTML after marp-cli
+            key = _digest(version, fmt.name, " ".join(fmt.flags), theme_digest, image_digest, extra, item.markdown)
             jobs.append((item, fmt, key))
     return jobs
 
@@ -363,6 +376,8 @@ def _store(batches: list[Batch], todo: dict[str, list[tuple[RenderedDeck, str]]]
     for batch in batches:
         for item, key in todo[batch.fmt.name]:
             produced = batch.output_dir / f"{item.deck.id}{batch.fmt.suffix}"
+            if batch.fmt.name == "html":
+                finish_html(produced)
             os.replace(produced, _cached(outputs, key, batch.fmt))
 
 
@@ -371,10 +386,10 @@ def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.Lan
     info = bundle.LandingInfo()
     images = course.root / "decks" / IMAGES_DIR
     if images.is_dir():
-        _copy_images(images, staging / IMAGES_DIR)
+        copy_images(images, staging / IMAGES_DIR)  # with the course font embedded in every SVG
         if any(item.deck.kind == "guia" for item in rendered):
             # Guides' HTML lives in guias/ and links img/… relative to itself, like the decks do.
-            _copy_images(images, staging / "guias" / IMAGES_DIR)
+            copy_images(images, staging / "guias" / IMAGES_DIR)
     data_dir = course.root / DATA_DIR
     if data_dir.is_dir():
         bundle.copy_data(data_dir, staging / "datos", extra_files)
@@ -385,10 +400,6 @@ def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.Lan
     (staging / "instructor").mkdir(exist_ok=True)
     report = render_report(course, rehearse(course, rendered))
     (staging / "instructor" / "ensayo.html").write_text(report, encoding="utf-8")
-    for item in rendered:
-        if item.deck.kind == "presentacion":
-            script = render_script(course, item)
-            (staging / "instructor" / f"{item.deck.id}-guion.html").write_text(script, encoding="utf-8")
     facts.write_pages(course, rendered, staging)  # fuentes.html and instructor/hechos.html
     return info
 
@@ -431,16 +442,6 @@ def _stage_outputs(info, rendered, jobs, outputs, staging, course) -> None:
             "titulo": deck.title, "descripcion": deck.description, "diapositivas": len(item.slides),
             "horario": schedule, "html": files.get("html"), "pdf": files.get("pdf"), "notas": files.get("notas"),
         })
-
-
-def _copy_images(images: Path, target: Path) -> None:
-    """decks/img as published: regular files only (links outside the project were refused before)."""
-    target.mkdir(parents=True, exist_ok=True)
-    for path in sorted(images.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            out = target / path.relative_to(images)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, out)
 
 
 def _cached(outputs: Path, key: str, fmt: Format) -> Path:

@@ -201,7 +201,8 @@ def catalog_downloads(catalog: list[dict], staging: Path) -> tuple[list[dict], l
                 label = Path(relative).name
                 downloads.append(Download(label, f"datos/{relative}", human_size(path.stat().st_size),
                                                  _ROLE_NAMES.get(role, role)))
-        item = dict(entry, descargas=downloads, formato_legible=_FORMAT_NAMES.get(entry.get("formato", ""), entry.get("formato", "")))
+        kind = entry.get("formato", "")
+        item = dict(entry, descargas=downloads, formato_legible=_FORMAT_NAMES.get(kind, kind))
         (code if entry.get("tarea") == "codigo" else datasets).append(item)
     validator = [
         Download(Path(name).name, f"datos/{name}", human_size((staging / "datos" / name).stat().st_size))

@@ -13,12 +13,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from marp_build import doctor, facts, wordlist
+from marp_build import design, doctor, facts, wordlist
 from marp_build.errors import BrowserNotFoundError, MarpBuildError
 from marp_build.marp import HTML_ALLOWLIST
 from marp_build.model import Course, schedule_issues
-from marp_build.render import DATA_DIR, RenderedDeck, Slide
 from marp_build.rehearse import CUE_TOLERANCE, DEFAULT_WPM, decimal, rehearse
+from marp_build.render import DATA_DIR, RenderedDeck, Slide
 from marp_build.sources import outside_links
 
 __all__ = ["Finding", "CheckReport", "run_check"]
@@ -372,6 +372,8 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
 
         meter = None
         used: set[str] = set()
+        diagram_found, diagrams = design.diagram_findings(get_browser, dist, memo, used)  # design rules
+        found += diagram_found
         for item in rendered:
             html = dist / output_name(item.deck, FORMATS["html"])
             width, height = (794, 1123) if item.deck.kind == "guia" else (1280, 720)
@@ -385,6 +387,7 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
             else:
                 boxes, blocked = cached
             found += _slide_findings(course, item, boxes, blocked)
+            found += design.slide_findings(course, item, boxes, diagrams)  # type scale, words, layout
         if meter is not None:
             meter.close()
         landing = dist / "index.html"
@@ -480,6 +483,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
     report.decks = len(rendered)
     report.slides = sum(len(r.slides) for r in rendered)
     report.findings += _check_agenda(course, rendered)
+    report.findings += design.static_findings(course, rendered)  # dividers back to back
     report.findings += _check_links_images_notes(course, rendered)
     report.findings += _check_rehearsal(course, rendered, wpm)
     report.findings += [Finding(w.file, w.line, w.level, w.code, w.message) for w in wordlist.scan(root, rendered)]

@@ -221,7 +221,7 @@ def hechos(raiz: RootOption = Path("."), fecha: FechaOption = None) -> None:
     from rich.table import Table
 
     from marp_build.build import load
-    from marp_build.facts import urgency_rows, short_date
+    from marp_build.facts import short_date, urgency_rows
     from marp_build.render import render_decks
 
     when = _fecha(fecha)

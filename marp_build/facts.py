@@ -138,7 +138,8 @@ def _parse_date(text: str, where: Issue, issues: list[Issue]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        issues.append(Issue(where.file, where.line, f"{where.message}: la fecha '{text}' no existe; escríbela como AAAA-MM-DD", "hechos"))
+        message = f"{where.message}: la fecha '{text}' no existe; escríbela como AAAA-MM-DD"
+        issues.append(Issue(where.file, where.line, message, "hechos"))
         return None
 
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from marp_build.doctor import find_browser, find_marp
 from marp_build.errors import BrowserNotFoundError, BundleError, MarpBuildError, MarpError
 
-__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "marp_command", "stage_inputs", "write_config", "warm_up_browser"]
+__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "marp_command",
+           "finish_html", "presenter_script", "stage_inputs", "write_config", "warm_up_browser"]
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,11 @@ _SVG_ATTRS = [
 # Raw HTML in the decks is limited to what the course's templates use (marp-core's allowlist: tag →
 # attributes); anything else, such as <iframe>, <object>, <script> or <link>, is written out as text.
 HTML_ALLOWLIST = {
-    "div": ["class", "style", "aria-label", "role"],
-    "span": ["class", "style", "aria-label", "role"],
+    "div": ["class", "style", "aria-label", "aria-hidden", "role"],
+    "span": ["class", "style", "aria-label", "aria-hidden", "role"],
     "p": ["class", "style"],
     "ul": ["class"], "ol": ["class", "start"], "li": ["class"],
-    "strong": [], "em": [], "b": [], "i": [], "code": ["class"], "br": [], "small": [], "sub": [], "sup": [],
+    "strong": [], "em": [], "b": ["class"], "i": ["class"], "code": ["class"], "br": [], "small": [], "sub": [], "sup": [],
     "mark": [], "kbd": [], "h3": ["class"], "h4": ["class"],
     "table": ["class", "style"], "thead": [], "tbody": [], "tr": ["class", "style"],
     "th": ["class", "style", "colspan", "rowspan"], "td": ["class", "style", "colspan", "rowspan"],
@@ -364,6 +365,19 @@ def write_config(workdir: Path) -> Path:
     return config
 
 
+def presenter_script() -> str:
+    """The script every built deck gets in its <head>: Spanish controls, 24-hour clock (static/controles-es.js)."""
+    return (Path(__file__).with_name("static") / "controles-es.js").read_text(encoding="utf-8")
+
+
+def finish_html(path: Path) -> None:
+    """Add `presenter_script` to a deck marp-cli wrote (before Marp's own scripts run)."""
+    text = path.read_text(encoding="utf-8")
+    if "</head>" in text:
+        text = text.replace("</head>", f"<script>\n{presenter_script()}</script>\n</head>", 1)
+        path.write_text(text, encoding="utf-8")
+
+
 def embed_images(markdown: str, images: Path) -> str:
     """Replace links to `img/…` by the images themselves, as data URIs.
 
@@ -400,8 +414,12 @@ def stage_inputs(batch_dir: Path, markdown: dict[str, str], images: Path | None,
         shutil.rmtree(batch_dir)
     batch_dir.mkdir(parents=True)
     has_images = images is not None and images.is_dir()
+    if has_images and embed:
+        from marp_build.diagrams import copy_images
+
+        copy_images(images, batch_dir / images.name)  # with the course font embedded in every SVG
     for deck_id, text in markdown.items():
         if embed and has_images:
-            text = embed_images(text, images)
+            text = embed_images(text, batch_dir / images.name)
         (batch_dir / f"{deck_id}.md").write_text(text, encoding="utf-8")
     return batch_dir

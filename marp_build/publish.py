@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from marp_build.errors import UnsafeOutputError
+
 # The stamps are read by the no-op entry point too, which imports nothing but the standard library.
 from marp_build.quick import MANIFEST, file_stamps, intact, read_json, stamps_path
 from marp_build.render import DATA_DIR

@@ -147,9 +147,8 @@ def unchanged(root: Path, formats: list[str], recorded: object) -> bool:
             info = path.stat()
             if info.st_size != size:
                 return False
-            if info.st_mtime_ns != mtime or mtime >= racy_after:
-                if _sha(path) != sha:
-                    return False
+            if (info.st_mtime_ns != mtime or mtime >= racy_after) and _sha(path) != sha:
+                return False
         except (OSError, ValueError, TypeError):
             return False
     return True

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from marp_build.model import Course
 from marp_build.render import RenderedDeck, Slide
 
 __all__ = [
     "DEFAULT_WPM", "CUE_TOLERANCE", "Block", "decimal", "Rehearsal", "rehearse", "count_words", "spoken_text", "slide_cue",
-    "render_report", "render_script", "bar_chart_svg",
+    "render_report", "render_script", "write_scripts", "deck_slides_html", "bar_chart_svg",
 ]
 
 # Normal Spanish speech runs 150–200 words per minute (Instituto Cervantes, Diccionario de términos clave
@@ -168,28 +169,52 @@ def rehearse(course: Course, rendered: list[RenderedDeck], wpm: int = DEFAULT_WP
     return Rehearsal(list(blocks.values()), course.duration, wpm, list(course.data.get("descansos", [])))
 
 
+def _decimal(value: float, digits: int = 1) -> str:
+    """A number as Spanish readers write it: 1,5 (decimal comma)."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _label_lines(text: str, width: int = 34) -> list[str]:
+    """A label broken between words into lines of at most `width` characters (never cut)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def bar_chart_svg(plan: Rehearsal) -> str:
-    """Budget vs estimate per block, as an SVG drawn here (no chart library, no network)."""
-    row, label_w, bar_w = 46, 360, 560
-    height = row * len(plan.blocks) + 50
+    """Budget vs estimate per block, as an SVG drawn here (no chart library, no network).
+
+    Labels wrap onto two lines instead of being cut; numbers carry a decimal comma."""
+    label_w, bar_w, line_h = 380, 540, 21
+    labels = [_label_lines(f"{b.id} {_plain(b.title)}") for b in plan.blocks]
+    rows = [max(46, 20 + line_h * len(lines)) for lines in labels]
+    height = sum(rows) + 56
     top = max([b.budget for b in plan.blocks] + [b.estimate for b in plan.blocks] + [1]) * 1.1
     scale = bar_w / top
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 120} {height}" role="img" '
-        f'aria-labelledby="grafico-titulo" font-family="Atkinson Hyperlegible Next, DejaVu Sans, sans-serif">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 140} {height}" role="img" '
+        f'aria-labelledby="grafico-titulo" font-family="Cifras Atkinson, Atkinson Hyperlegible Next, DejaVu Sans, sans-serif">',
         '<title id="grafico-titulo">Minutos previstos y estimados por bloque del programa</title>',
     ]
-    for i, block in enumerate(plan.blocks):
-        y = 10 + i * row
+    y = 10
+    for block, lines, row in zip(plan.blocks, labels, rows):
         color = "#1b6e3a" if block.ratio <= 1.0 else "#b34700" if block.ratio <= 1.1 else "#b3261e"
-        label = f"{block.id} {block.title}"
-        parts.append(f'<text x="0" y="{y + 24}" font-size="17" fill="#14213d">{_xml(label if len(label) <= 38 else label[:37] + "…")}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{block.budget * scale:.1f}" height="28" '
+        middle = y + row / 2
+        first = middle - (len(lines) - 1) * line_h / 2 + 6
+        spans = "".join(f'<tspan x="0" y="{first + i * line_h:.1f}">{_xml(text)}</tspan>' for i, text in enumerate(lines))
+        parts.append(f'<text font-size="17" fill="#14213d">{spans}</text>')
+        parts.append(f'<rect x="{label_w}" y="{middle - 14:.1f}" width="{block.budget * scale:.1f}" height="28" '
                      'fill="#e8f1fb" stroke="#0b4f8a" stroke-width="2"/>')
-        parts.append(f'<rect x="{label_w}" y="{y + 11}" width="{block.estimate * scale:.1f}" height="14" fill="{color}"/>')
-        parts.append(f'<text x="{label_w + max(block.budget, block.estimate) * scale + 8:.1f}" y="{y + 24}" '
-                     f'font-size="16" fill="#14213d">{block.estimate:.1f} / {block.budget} min</text>')
-    y = 10 + len(plan.blocks) * row + 14
+        width = block.estimate * scale
+        parts.append(f'<rect x="{label_w}" y="{middle - 7:.1f}" width="{width:.1f}" height="14" fill="{color}"/>')
+        parts.append(f'<text x="{label_w + max(block.budget, block.estimate) * scale + 8:.1f}" y="{middle + 6:.1f}" '
+                     f'font-size="16" fill="#14213d">{_decimal(block.estimate)} / {block.budget} min</text>')
+        y += row
+    y += 24
     parts.append(f'<rect x="{label_w}" y="{y - 12}" width="24" height="14" fill="#e8f1fb" stroke="#0b4f8a" stroke-width="2"/>'
                  f'<text x="{label_w + 32}" y="{y}" font-size="15" fill="#14213d">minutos del programa</text>'
                  f'<rect x="{label_w + 230}" y="{y - 10}" width="24" height="10" fill="#1b6e3a"/>'
@@ -202,17 +227,64 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_script(course: Course, item: RenderedDeck, wpm: int = DEFAULT_WPM) -> str:
-    """The instructor's script of one deck (dist/instructor/<id>-guion.html): every slide's notes, in order,
-    grouped by block with the time it must end. Readable on screen and printable, unlike PDF annotations."""
+def _plain(markdown: str) -> str:
+    """A title without its Markdown marks (for the chart, where no HTML goes)."""
+    return re.sub(r"(\*\*|__|\*|_|`)(.+?)\1", r"\2", markdown)
+
+
+def _markdown():
+    """Markdown → HTML for notes and titles (CommonMark; raw HTML in notes is shown as text)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "typographer": False})
+
+
+_NO_CARD_CLASSES = {"portada", "divisor", "apertura", "fuentes"}
+
+
+def _environment(course: Course):
+    """The page templates' Jinja environment: HTML escaping, Markdown and decimal-comma filters, landing CSS."""
+    from markupsafe import Markup
+
     from marp_build.marp import page_css
     from marp_build.render import make_environment
 
+    env = make_environment(course.root)
+    env.autoescape = True
+    md = _markdown()
+    env.filters["md"] = lambda text: Markup(md.render(text or ""))
+    env.filters["md_linea"] = lambda text: Markup(md.renderInline(text or ""))
+    env.filters["coma"] = _decimal
+    return env, page_css(course.root)
+
+
+def deck_slides_html(deck_html: str) -> tuple[str, list[str]]:
+    """The theme CSS and each slide's markup from a deck built by marp-cli (HTML, bespoke template).
+
+    The CSS is re-scoped from Marp's `div#:$p` container to `.diapo-vista`, so each slide can be shown on
+    its own (scaled with the page, vector, printable); scripts are dropped and image links made relative to
+    dist/instructor/."""
+    style = re.search(r"<style>(div#\\:\\\$p > svg > foreignObject > section\{.*?)</style>", deck_html, re.S)
+    css = style.group(1).replace("div#\\:\\$p", "div.diapo-vista") if style else ""
+    slides = []
+    for match in re.finditer(r"<svg data-marpit-svg[^>]*>.*?</foreignObject></svg>", deck_html, re.S):
+        svg = re.sub(r"<script\b.*?</script>", "", match.group(0), flags=re.S)
+        svg = re.sub(r'(<img\b[^>]*\bsrc=")(?![a-z]+:|/|\.\./)', r"\1../", svg)
+        slides.append(svg)
+    return css, slides
+
+
+def render_script(course: Course, item: RenderedDeck, wpm: int = DEFAULT_WPM, deck_html: str | None = None) -> str:
+    """The instructor's script of one deck (dist/instructor/<id>-guion.html): each slide beside its notes, in
+    order, grouped by block with the time it must end. Readable on screen and printable, unlike PDF annotations.
+
+    `deck_html` is the deck built by marp-cli; from it each slide is shown as it is projected."""
+    slide_css, slide_markup = deck_slides_html(deck_html) if deck_html else ("", [])
     slides, previous = [], None
-    for slide in item.slides:
+    for index, slide in enumerate(item.slides):
         sub = course.block(slide.block)
         paragraphs = [
-            {"texto": re.sub(r"[*_`]", "", " ".join(chunk.split())), "fuente": bool(_SOURCE_LINE_RE.match(chunk))}
+            {"texto": " ".join(chunk.split()), "fuente": bool(_SOURCE_LINE_RE.match(chunk))}
             for chunk in re.split(r"\n\s*\n|\n(?=fuentes?\b)", slide.notes, flags=re.I) if chunk.strip()
         ]
         words = count_words(spoken_text(slide.notes))
@@ -221,26 +293,44 @@ def render_script(course: Course, item: RenderedDeck, wpm: int = DEFAULT_WPM) ->
             "palabras": words, "minutos_habla": words / wpm,
             "bloque": f"{sub.id} {sub.title}" if sub else "", "hora_fin": sub.end if sub else "",
             "bloque_nuevo": bool(sub) and slide.block != previous,
+            "sin_notas_esperado": bool(set(slide.classes) & (_NO_CARD_CLASSES | {"idea-clave"})),
+            "vista": slide_markup[index] if index < len(slide_markup) else "",
         })
         previous = slide.block
-    env = make_environment(course.root)
-    env.autoescape = True
-    css = page_css(course.root)
+    env, css = _environment(course)
     presentation = {"titulo": item.deck.title, "id": item.deck.id}
     return env.get_template("partials/guion.html.j2").render(
-        curso=course.data, presentacion=presentation, diapositivas=slides, css=css
+        curso=course.data, presentacion=presentation, diapositivas=slides, css=css, css_diapositivas=slide_css,
     )
+
+
+def write_scripts(course: Course, rendered: list[RenderedDeck], dist: Path, wpm: int = DEFAULT_WPM) -> None:
+    """dist/instructor/<id>-guion.html for every presentation, with the slides from dist/<id>.html if built."""
+    (dist / "instructor").mkdir(parents=True, exist_ok=True)
+    for item in rendered:
+        if item.deck.kind != "presentacion":
+            continue
+        html = dist / f"{item.deck.id}.html"
+        deck_html = html.read_text(encoding="utf-8") if html.is_file() else None
+        script = render_script(course, item, wpm, deck_html)
+        (dist / "instructor" / f"{item.deck.id}-guion.html").write_text(script, encoding="utf-8")
+
+
+def _cards(plan: Rehearsal, count: int = 3) -> list[dict]:
+    """Per block, the slides that weigh most (dividers, cover and sources left out; nothing that weighs 0)."""
+    cards = []
+    for block in plan.blocks:
+        weights = [(s, count_words(spoken_text(s.notes)) / block.wpm + s.minutes) for s in block.slides
+                   if not set(s.classes) & _NO_CARD_CLASSES]
+        heavy = [pair for pair in sorted(weights, key=lambda pair: -pair[1]) if pair[1] > 0][:count]
+        if heavy:
+            cards.append({"bloque": block, "diapositivas": heavy})
+    return cards
 
 
 def render_report(course: Course, plan: Rehearsal) -> str:
     """The instructor's rehearsal page (dist/instructor/ensayo.html), from partials/ensayo.html.j2."""
-    from marp_build.render import make_environment
-
-    env = make_environment(course.root)
-    env.autoescape = True
-    from marp_build.marp import page_css
-
-    css = page_css(course.root)
+    env, css = _environment(course)
     return env.get_template("partials/ensayo.html.j2").render(
-        curso=course.data, plan=plan, grafico=bar_chart_svg(plan), css=css
+        curso=course.data, plan=plan, grafico=bar_chart_svg(plan), css=css, tarjetas=_cards(plan)
     )

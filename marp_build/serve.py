@@ -50,7 +50,7 @@ RELOAD_SCRIPT = """
     + 'font:16px/1.4 monospace;padding:12px 16px;white-space:pre-wrap;display:none';
   document.addEventListener('DOMContentLoaded', () => document.body.appendChild(box));
   let seen;
-  const events = new EventSource('%s?pagina=' + encodeURIComponent(location.pathname));
+  const events = new EventSource('EVENTOS?pagina=' + encodeURIComponent(location.pathname));
   events.onmessage = (event) => {
     const state = JSON.parse(event.data);
     if (state.error) { box.textContent = 'Error al construir:\\n' + state.error; box.style.display = 'block'; return; }
@@ -60,7 +60,7 @@ RELOAD_SCRIPT = """
   };
 })();
 </script>
-""" % _EVENTS_PATH
+""".replace("EVENTOS", _EVENTS_PATH)
 
 
 class _State:

@@ -18,7 +18,7 @@ _TEXT_ESCAPES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_[]!#|~$"}
 _TEXT_ESCAPES.update({"\r\n": " ", "\n": " ", "\r": " "})
 _TEXT_RE = re.compile("\r\n|" + "|".join(re.escape(ch) for ch in _TEXT_ESCAPES if ch != "\r\n"))
 # What would start a list, a rule, a heading underline or a slide separator where a value opens a line.
-_LINE_START = re.compile(r"^(?:\d+[.)]|[-+=](?:$|[\s\-+=]))")
+_LINE_START = re.compile(r"^(?:\d+[.)](?:\s|$)|[-+=](?:$|[\s\-+=]))")
 
 
 def escape_text(value: str) -> str:

@@ -69,3 +69,10 @@ def real_course(tmp_path: Path) -> Path:
             shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
     _link_node_modules(dest)
     return dest
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that use a built course run the real marp-cli: they are end-to-end (`make test-rapido` skips them)."""
+    for item in items:
+        if {"built_minimal", "built_copy", "built", "real_built"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)

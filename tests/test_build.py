@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from marp_build import build as build_module
 from marp_build.build import build, load
-from marp_build.render import render_decks
 from marp_build.errors import TemplateError
+from marp_build.render import render_decks
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +53,7 @@ def test_pdf_pages_match_slides_and_carry_the_text(built):
 
     assert list(titles(reader.outline)) == ["Curso mínimo de prueba", "Escenario para las pruebas", "Tokens",
                                           "Los tokens de una frase", "Un ejemplo del archivo", "Ajuste fino",
-                                          "Idea clave"]
+                                          "Un modelo ajustado aprende tu estilo."]  # key ideas: the sentence is the title
     guide = PdfReader(root / "dist" / "guias" / "guia-prueba.pdf")
     box = guide.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (596, 842)  # A4
@@ -226,7 +226,7 @@ def test_notes_after_a_box_reach_the_presenter_view(built):
 def test_instructor_script_lists_every_slide_with_its_notes(built):
     root, _ = built
     script = (root / "dist" / "instructor" / "01-prueba-guion.html").read_text(encoding="utf-8")
-    assert script.count('class="diapo"') == 7
+    assert script.count('<section class="diapo') == 7
     assert "1.2 Ajuste fino · termina a las 10:40" in script
     assert "Nota de prueba con exactamente diez palabras para contar bien." in script
-    assert "Actividad: 3.0 min" in script
+    assert "Actividad: 3,0 min" in script

@@ -32,7 +32,8 @@ def test_clean_course_has_no_finding(make_course):
     ],
 )
 def test_overflow_is_measured_in_chromium(make_course, scenario, expected):
-    found = findings(make_course(scenario), browser=True)
+    # (these slides are also far over 45 words: that is a warning of its own, see test_design.py)
+    found = [f for f in findings(make_course(scenario), browser=True) if ": error: " in f]
     assert len(found) == 1, found
     assert found[0].startswith(expected), found[0]
     assert found[0].endswith("; divídela en dos o acorta el texto")
@@ -62,7 +63,7 @@ def test_remote_resources_are_caught(make_course):
         ]),
         ("bad-minutes", [
             "course.yaml:17: error: [minutos] las subsecciones de la sección 1 suman 45 minutos, pero la sección "
-            "dice 40; ajusta los minutos para que coincidan",
+            "dice 40: la agenda se solaparía; ajusta los minutos para que coincidan",
         ]),
         ("no-notes", ["decks/01-prueba.md.j2:23: aviso: [sin-notas] la diapositiva 4 («Un ejemplo del archivo») de "
                       "01-prueba no tiene notas del orador; agrega <!-- qué decir, ejemplo, tiempo, fuentes -->"]),

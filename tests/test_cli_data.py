@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from marp_build.cli import app
 from datacheck import report_lines, validate_path
+from marp_build.cli import app
 
 CASES = Path(__file__).parent / "data_cases"
 runner = CliRunner()

@@ -82,20 +82,63 @@ def requirement_pins(path: Path) -> dict[str, str]:
     return pins
 
 
-def run_notebook(name: str, parameters: dict, workdir: Path, timeout: int = 600):
+FORM_LINE = re.compile(r"^(?P<name>[A-Z0-9_]+) = .*?(?P<param>  # @param.*)$", re.MULTILINE)
+
+
+def set_form(nb, values: dict) -> None:
+    """Change form fields the way Colab does when a person edits them: the `NAME = value  # @param` line changes."""
+    pending = dict(values)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+
+        def replace(match):
+            name = match["name"]
+            if name not in pending:
+                return match[0]
+            return f"{name} = {pending.pop(name)!r}{match['param']}"
+
+        cell.source = FORM_LINE.sub(replace, cell.source)
+    assert not pending, f"no form field named {sorted(pending)}"
+
+
+def run_notebook(
+    name: str,
+    parameters: dict,
+    workdir: Path,
+    timeout: int = 600,
+    form: dict | None = None,
+    setup: str | None = None,
+    after: str | None = None,
+    steps: list[int] | None = None,
+):
     """Execute a notebook with `parameters` injected after its "parameters" cell; return the executed notebook.
 
-    Raises nbclient's CellExecutionError when a cell fails; the partially executed notebook is still saved.
+    `form` edits form fields of any cell (as a person does in Colab); `setup` is test code run right after the
+    injected parameters (stand-ins for Colab and the Hub); `after` is test code run at the end, while the kernel
+    is still alive; `steps` keeps only the cells of those step numbers (1 = the parameters cell), to run a step
+    out of order as a person may. Raises nbclient's CellExecutionError when a cell fails; the partially executed
+    notebook is still saved.
     """
     import nbclient
     import nbformat
 
     nb = nbformat.read(CODIGO / name, as_version=4)
+    if form:
+        set_form(nb, form)
+    if steps is not None:
+        numbered = {int(m[1]): cell for cell in nb.cells if (m := re.match(r"# @title (\d+)\. ", cell.source))}
+        nb.cells = [numbered[step] for step in steps]
     index = next(i for i, cell in enumerate(nb.cells) if "parameters" in cell.metadata.get("tags", []))
     source = "# Parameters injected by the test\n" + "\n".join(f"{key} = {value!r}" for key, value in parameters.items())
-    injected = nbformat.v4.new_code_cell(source)
-    injected.metadata["tags"] = ["injected-parameters"]
-    nb.cells.insert(index + 1, injected)
+    injected = [nbformat.v4.new_code_cell(source)]
+    if setup:
+        injected.append(nbformat.v4.new_code_cell(setup))
+    for offset, cell in enumerate(injected, start=1):
+        cell.metadata["tags"] = ["injected-parameters"]
+        nb.cells.insert(index + offset, cell)
+    if after:
+        nb.cells.append(nbformat.v4.new_code_cell(after))
     client = nbclient.NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
     )
@@ -107,6 +150,147 @@ def run_notebook(name: str, parameters: dict, workdir: Path, timeout: int = 600)
             Path(SAVE_EXECUTED).mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, Path(SAVE_EXECUTED) / f"{workdir.name}_{name}")
     return nb
+
+
+def colab_stand_in(downloads: Path, secrets: dict[str, str] | None = None, drive_fails: bool = False) -> str:
+    """Kernel code that plays google.colab (files, drive, userdata) locally, and Gradio's share server.
+
+    Downloads land in `downloads`; `drive.mount(path)` makes `path` a local folder; `userdata.get` reads `secrets`;
+    a share link is "https://prueba-curso.gradio.live", served by the local Gradio server.
+    """
+    return f"""
+import importlib.machinery as _machinery, shutil as _shutil, sys as _sys, types as _types
+from pathlib import Path as _Path
+
+class SecretNotFoundError(Exception):
+    pass
+
+class NotebookAccessError(Exception):
+    pass
+
+_colab = _types.ModuleType("google.colab")
+_files = _types.ModuleType("google.colab.files")
+_drive = _types.ModuleType("google.colab.drive")
+_userdata = _types.ModuleType("google.colab.userdata")
+
+def _download(path):
+    _Path({str(downloads)!r}).mkdir(parents=True, exist_ok=True)
+    _shutil.copy(path, _Path({str(downloads)!r}) / _Path(path).name)
+
+def _upload():
+    raise AssertionError("the test files are already in the working folder: nothing should be uploaded")
+
+def _mount(path):
+    if {drive_fails!r}:
+        raise ValueError("mount failed")
+    (_Path(path) / "MyDrive").mkdir(parents=True, exist_ok=True)
+
+def _get(name):
+    secrets = {dict(secrets or {})!r}
+    if name not in secrets:
+        raise SecretNotFoundError(name)
+    return secrets[name]
+
+_files.download, _files.upload = _download, _upload
+_drive.mount = _mount
+_userdata.get, _userdata.SecretNotFoundError, _userdata.NotebookAccessError = _get, SecretNotFoundError, NotebookAccessError
+_colab.files, _colab.drive, _colab.userdata = _files, _drive, _userdata
+for _module in (_colab, _files, _drive, _userdata):
+    _module.__spec__ = _machinery.ModuleSpec(_module.__name__, None)
+try:
+    import google
+except ImportError:
+    _sys.modules["google"] = _types.ModuleType("google")
+_sys.modules.update({{"google.colab": _colab, "google.colab.files": _files, "google.colab.drive": _drive,
+                     "google.colab.userdata": _userdata}})
+
+import gradio.networking as _networking
+SHARE_REQUESTS = []
+
+def _setup_tunnel(local_host, local_port, share_token, share_server_address, share_server_tls_certificate):
+    SHARE_REQUESTS.append((local_host, local_port))
+    return "https://prueba-curso.gradio.live"
+
+_networking.setup_tunnel = _setup_tunnel
+"""
+
+
+class HubStandIn:
+    """A local HTTP server answering the Hugging Face Hub calls of the notebooks' publish step.
+
+    Accepts the token `hf_prueba` for user `participante`, answers 403 to `hf_lectura` on writes, and keeps the
+    files of every commit in `self.repos[repo_id]`.
+    """
+
+    def __init__(self):
+        self.repos: dict[str, dict[str, bytes]] = {}
+        self.calls: list[tuple[str, str]] = []
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _reply(self, status: int, payload: dict):
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _token(self) -> str:
+                return self.headers.get("Authorization", "").removeprefix("Bearer ")
+
+            def _body(self) -> bytes:
+                return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+            def do_GET(self):
+                stand_in.calls.append(("GET", self.path))
+                if self.path.startswith("/api/whoami-v2"):
+                    if self._token() not in ("hf_prueba", "hf_lectura"):
+                        return self._reply(401, {"error": "Invalid credentials in Authorization header"})
+                    return self._reply(200, {"type": "user", "name": "participante", "auth": {"accessToken": {"role": "write"}}})
+                self._reply(404, {"error": "not found"})
+
+            def do_POST(self):
+                body = self._body()
+                stand_in.calls.append(("POST", self.path))
+                if self._token() == "hf_lectura" and self.path != "/api/validate-yaml":
+                    return self._reply(403, {"error": "You don't have the rights to create a model under this namespace"})
+                if self.path == "/api/validate-yaml":
+                    return self._reply(200, {"errors": [], "warnings": []})
+                if self.path == "/api/repos/create":
+                    payload = json.loads(body)
+                    repo_id = f"{payload.get('organization') or 'participante'}/{payload['name']}"
+                    stand_in.repos.setdefault(repo_id, {})
+                    return self._reply(200, {"url": f"{stand_in.url}/{repo_id}", "name": repo_id, "id": repo_id})
+                match = re.fullmatch(r"/api/models/(.+?)/(preupload|commit)/main", self.path)
+                if match and match[2] == "preupload":
+                    files = json.loads(body)["files"]
+                    return self._reply(200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False, "oid": None} for f in files]})
+                if match:
+                    import base64
+
+                    repo = stand_in.repos.setdefault(match[1], {})
+                    for line in body.decode().splitlines():
+                        item = json.loads(line)
+                        if item["key"] == "file":
+                            repo[item["value"]["path"]] = base64.b64decode(item["value"]["content"])
+                    return self._reply(200, {"commitUrl": f"{stand_in.url}/{match[1]}/commit/abc123", "commitOid": "abc123"})
+                self._reply(404, {"error": f"not found: {self.path}"})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def text_outputs(nb) -> str:
@@ -318,7 +502,9 @@ def test_requirements_test_pins_are_installed():
 # ---------------------------------------------------------------- classifier notebook
 
 
-def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path):
+def test_clasificador_notebook_trains_evaluates_saves_shares_and_publishes(tiny_encoder, tmp_path, monkeypatch):
+    import zipfile
+
     import numpy as np
     import torch
     from sklearn.metrics import accuracy_score, f1_score
@@ -327,19 +513,33 @@ def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path
     # As in Colab after the upload: the course files sit in the working folder under their default names.
     for path in (SENTIMENT_TRAIN, SENTIMENT_VALIDATION):
         shutil.copy(path, tmp_path / path.name)
-    results = tmp_path / "resultados"
+    results, downloads, drive = tmp_path / "resultados", tmp_path / "descargas", tmp_path / "drive"
     sentences = ["La entrega fue rapidísima y el producto es excelente.", "Nunca respondieron mi reclamo."]
-    nb = run_notebook(
-        "clasificador_colab.ipynb",
-        {
-            "MODELO_BASE": str(tiny_encoder),
-            "CARPETA_DE_RESULTADOS": str(results),
-            "EPOCAS": 1,
-            "MAX_PASOS": 8,
-            "FRASES_DE_PRUEBA": sentences,
-        },
-        tmp_path,
-    )
+    with HubStandIn() as hub:
+        monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        nb = run_notebook(
+            "clasificador_colab.ipynb",
+            {
+                "MODELO_BASE": str(tiny_encoder),
+                "CARPETA_DE_RESULTADOS": str(results),
+                "CARPETA_DRIVE": str(drive),
+                "EPOCAS": 1,
+                "MAX_PASOS": 8,
+            },
+            tmp_path,
+            form={
+                "FRASE_1": sentences[0], "FRASE_2": "", "FRASE_3": "", "FRASE_5": sentences[1],
+                "GUARDAR_EN": "Las dos cosas", "PUBLICAR": True,
+            },
+            setup=colab_stand_in(downloads, secrets={"HF_TOKEN": "hf_prueba"}),
+            after=(
+                "from gradio_client import Client\n"
+                "print('Respuesta por el enlace:', Client(demo.local_url, verbose=False).predict("
+                "text='Me encantó la atención', api_name='/clasificar')['label'])\n"
+                "demo.close()"
+            ),
+        )
     output = text_outputs(nb)
     assert "Las bibliotecas ya están instaladas con las versiones correctas." in output
     assert f"Entrenamiento: {SENTIMENT_TRAIN.name} · Validación: {SENTIMENT_VALIDATION.name}" in output
@@ -370,9 +570,77 @@ def test_clasificador_notebook_trains_evaluates_and_saves(tiny_encoder, tmp_path
     assert card.startswith("---\nlanguage: es\n")
     assert f"| F1 (macro) | {metrics['f1_macro']:.3f} |" in card
     assert f"Medidos con {len(validation)} ejemplos" in card
+    # Step 9: one phrase per form field, empty ones skipped.
     for sentence in sentences:
         assert re.search(re.escape(f"«{sentence}»") + r"\n   → (" + "|".join(labels) + r") \(confianza \d+,\d %\)", output)
-    assert "No se publicó en Hugging Face" in output
+    assert output.count("   → ") == len(sentences)
+
+    # Step 10: the zip, in the computer's downloads and in Drive, holds a model that loads.
+    zip_name = "clasificador-sentimiento-es.zip"
+    assert (downloads / zip_name).read_bytes() == (drive / "MyDrive" / "curso-fine-tuning" / zip_name).read_bytes()
+    with zipfile.ZipFile(downloads / zip_name) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "del_zip")
+    assert {"modelo/config.json", "modelo/model.safetensors", "modelo/README.md", "modelo/tokenizer.json",
+            "metricas.json", "matriz_confusion.png", "pruebas.csv"} <= names
+    unzipped = AutoModelForSequenceClassification.from_pretrained(tmp_path / "del_zip" / "modelo").eval()
+    with torch.no_grad():
+        assert torch.equal(unzipped(**encoded).logits.argmax(-1), torch.from_numpy(predicted))
+
+    # Step 11: the page answers through Gradio's API with one of the labels; the link was printed.
+    assert "Tu enlace público: https://prueba-curso.gradio.live" in output
+    assert re.search(r"Respuesta por el enlace: (" + "|".join(labels) + ")\n", output)
+
+    # Step 12: published with the secret's token; the Space's MODEL_ID is printed.
+    repo = hub.repos["participante/clasificador-sentimiento-es"]
+    assert {"config.json", "model.safetensors", "README.md"} <= set(repo)
+    assert 'model="participante/clasificador-sentimiento-es"' in repo["README.md"].decode("utf-8")
+    assert "Para la demo permanente en un Space, usa MODEL_ID = participante/clasificador-sentimiento-es" in output
+
+
+def test_clasificador_notebook_publish_with_a_read_token_says_to_make_a_write_one(tiny_encoder, tmp_path, monkeypatch):
+    import nbclient
+
+    for path in (SENTIMENT_TRAIN, SENTIMENT_VALIDATION):
+        shutil.copy(path, tmp_path / path.name)
+    with HubStandIn() as hub, pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        run_notebook(
+            "clasificador_colab.ipynb",
+            {"MODELO_BASE": str(tiny_encoder), "CARPETA_DE_RESULTADOS": str(tmp_path / "r"),
+             "CARPETA_DRIVE": str(tmp_path / "drive"), "MAX_PASOS": 1},
+            tmp_path,
+            form={"PUBLICAR": True},
+            setup=colab_stand_in(tmp_path / "descargas", secrets={"HF_TOKEN": "hf_lectura"}),
+        )
+    assert caught.value.ename == "NotebookStop"
+    assert caught.value.evalue.startswith("El token no tiene permiso para escribir. Crea uno de tipo Write")
+    assert hub.repos == {}
+    # By default the model went to Drive (the classroom's network is spared a 550 MB download).
+    assert (tmp_path / "drive" / "MyDrive" / "curso-fine-tuning" / "clasificador-sentimiento-es.zip").is_file()
+    assert not (tmp_path / "descargas").exists()
+
+
+def test_clasificador_notebook_explains_a_blocked_drive(tiny_encoder, tmp_path):
+    """A company account that blocks Drive: the save step says what to choose instead."""
+    import nbclient
+
+    for path in (SENTIMENT_TRAIN, SENTIMENT_VALIDATION):
+        shutil.copy(path, tmp_path / path.name)
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        run_notebook(
+            "clasificador_colab.ipynb",
+            {"MODELO_BASE": str(tiny_encoder), "CARPETA_DE_RESULTADOS": str(tmp_path / "r"),
+             "CARPETA_DRIVE": str(tmp_path / "drive"), "MAX_PASOS": 1},
+            tmp_path,
+            setup=colab_stand_in(tmp_path / "descargas", drive_fails=True),
+        )
+    assert caught.value.ename == "NotebookStop"
+    assert caught.value.evalue == (
+        "No se pudo conectar Google Drive (mount failed). Si usas una cuenta de empresa o de institución, quizás no "
+        "lo permite: elige «Descargar un zip» en GUARDAR_EN y presiona ▶ otra vez."
+    )
 
 
 def test_clasificador_notebook_reads_a_spreadsheet_export_without_validation_file(tiny_encoder, tmp_path):
@@ -427,25 +695,45 @@ def test_clasificador_notebook_stops_with_a_spanish_message_on_a_wrong_header(ti
 # ---------------------------------------------------------------- chat notebook
 
 
-def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model, tmp_path):
+def test_chat_notebook_trains_saves_shares_and_publishes(tiny_chat_model, tmp_path, monkeypatch):
+    """The whole route on the tiny model: train, compare, test questions from the form, zip to the computer and
+    to Drive, a share link that answers, and a publish to the Hub stand-in with the token from Colab's secrets."""
     from safetensors.torch import load_file
 
     for path in (CHAT_TRAIN, CHAT_VALIDATION):
         shutil.copy(path, tmp_path / path.name)
-    results = tmp_path / "resultados"
+    results, downloads, drive = tmp_path / "resultados", tmp_path / "descargas", tmp_path / "drive"
     n_compare = 2
-    nb = run_notebook(
-        "chat_lora_colab.ipynb",
-        {
-            "MODELO_BASE": str(tiny_chat_model),
-            "CARPETA_DE_RESULTADOS": str(results),
-            "MAX_PASOS": 6,
-            "N_COMPARACIONES": n_compare,
-            "MAX_TOKENS_RESPUESTA": 10,
-            "PREGUNTAS_DE_PRUEBA": ["¿Cuál es el horario de atención?"],
-        },
-        tmp_path,
-    )
+    with HubStandIn() as hub:
+        monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        nb = run_notebook(
+            "chat_lora_colab.ipynb",
+            {
+                "MODELO_BASE": str(tiny_chat_model),
+                "CARPETA_DE_RESULTADOS": str(results),
+                "CARPETA_DRIVE": str(drive),
+                "MAX_PASOS": 6,
+                "N_COMPARACIONES": n_compare,
+                "MAX_TOKENS_RESPUESTA": 10,
+            },
+            tmp_path,
+            form={
+                "PREGUNTA_1": "¿Cuál es el horario de atención?",
+                "PREGUNTA_2": "",
+                "PREGUNTA_3": "  ¿Hacen envíos al interior?  ",
+                "GUARDAR_EN": "Las dos cosas",
+                "PUBLICAR": True,
+            },
+            setup=colab_stand_in(downloads, secrets={"HF_TOKEN": "hf_prueba"}),
+            after=(
+                "from gradio_client import Client\n"
+                "print('Respuesta por el enlace:', repr(Client(demo.local_url, verbose=False).predict("
+                "message='¿Tienen garantía?', api_name='/responder')))\n"
+                "print('Pedidos de enlace:', len(SHARE_REQUESTS))\n"
+                "demo.close()"
+            ),
+        )
     output = text_outputs(nb)
     assert "Las bibliotecas ya están instaladas con las versiones correctas." in output
     # Qwen3's template is one TRL can mask, so only the assistant's answers are trained on.
@@ -458,7 +746,8 @@ def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model,
     weights = load_file(adapter / "adapter_model.safetensors")
     lora_b = [tensor for key, tensor in weights.items() if "lora_B" in key]
     assert lora_b and any(float(tensor.abs().sum()) > 0 for tensor in lora_b), "LoRA B starts at zero: training moved it"
-    assert "pipeline_tag: text-generation" in (adapter / "README.md").read_text(encoding="utf-8")
+    trainable = sum(tensor.numel() for tensor in weights.values())
+    assert f"el adaptador ocupará unos {round(trainable * 4 / 1e6)} MB" in output
 
     history = json.loads((results / "historial_entrenamiento.json").read_text(encoding="utf-8"))
     assert [step for step, _ in history["entrenamiento"]] == list(range(1, 7))
@@ -477,8 +766,79 @@ def test_chat_notebook_trains_lora_and_compares_base_with_tuned(tiny_chat_model,
         assert row["respuesta esperada"] == messages[-1]["content"]
         assert row["modelo base"] and row["modelo ajustado"]
     assert "<th>Modelo base</th><th>Modelo ajustado</th>" in output
-    assert re.search(rf"El adaptador cambió \d de {n_compare} respuestas\.", output)
+    assert re.search(rf"El adaptador cambió \d de {n_compare} respuestas \(\d+ s\)\.", output)
+
+    # Step 9: one question per form field; empty fields are skipped and spaces trimmed.
     assert "Tú: ¿Cuál es el horario de atención?\nModelo ajustado: " in output
+    assert "Tú: ¿Hacen envíos al interior?\nModelo ajustado: " in output
+    with (results / "pruebas.csv").open(encoding="utf-8", newline="") as handle:
+        assert [row["pregunta"] for row in csv.DictReader(handle)] == ["¿Cuál es el horario de atención?", "¿Hacen envíos al interior?"]
+
+    # Step 10: the same zip in the computer's downloads and in Drive, with everything needed to keep the model.
+    zip_name = "asistente-lora-es.zip"
+    assert (downloads / zip_name).read_bytes() == (drive / "MyDrive" / "curso-fine-tuning" / zip_name).read_bytes()
+    import zipfile
+
+    with zipfile.ZipFile(downloads / zip_name) as archive:
+        names = set(archive.namelist())
+        card = archive.read("adaptador/README.md").decode("utf-8")
+    assert {"adaptador/adapter_model.safetensors", "adaptador/adapter_config.json", "adaptador/README.md",
+            "perdida.png", "comparacion.csv", "pruebas.csv", "historial_entrenamiento.json"} <= names
+    assert card.startswith("---\nlanguage: es\n") and "pipeline_tag: text-generation" in card
+    assert "Copiado a tu Google Drive: Mi unidad → curso-fine-tuning → asistente-lora-es.zip" in output
+    assert "Descargando «asistente-lora-es.zip»" in output
+
+    # Step 11: a share link was asked for, printed, and the page answers through Gradio's API.
+    assert "Tu enlace público: https://prueba-curso.gradio.live" in output
+    assert "Pedidos de enlace: 1" in output
+    assert re.search(r"Respuesta por el enlace: '.+'", output)
+
+    # Step 12: published with the secret's token, card naming the repository.
+    repo = hub.repos["participante/asistente-lora-es"]
+    assert {"adapter_model.safetensors", "adapter_config.json", "README.md"} <= set(repo)
+    assert repo["adapter_model.safetensors"] == (adapter / "adapter_model.safetensors").read_bytes()
+    assert 'from_pretrained("participante/asistente-lora-es")' in repo["README.md"].decode("utf-8")
+    assert f"¡Publicado! {hub.url}/participante/asistente-lora-es" in output
+
+
+def test_chat_notebook_publish_explains_the_token_steps_without_a_secret(tiny_chat_model, tmp_path):
+    """Publishing with no HF_TOKEN secret stops in Spanish with the clicks to create it; nothing else is needed."""
+    import nbclient
+
+    for path in (CHAT_TRAIN, CHAT_VALIDATION):
+        shutil.copy(path, tmp_path / path.name)
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        run_notebook(
+            "chat_lora_colab.ipynb",
+            {"MODELO_BASE": str(tiny_chat_model), "CARPETA_DE_RESULTADOS": str(tmp_path / "r"), "MAX_PASOS": 1,
+             "N_COMPARACIONES": 1, "MAX_TOKENS_RESPUESTA": 2},
+            tmp_path,
+            form={"PUBLICAR": True},
+            setup=colab_stand_in(tmp_path / "descargas"),
+        )
+    assert caught.value.ename == "NotebookStop"
+    message = caught.value.evalue
+    assert message.startswith("Para publicar falta tu token de Hugging Face, guardado como secreto de Colab.")
+    assert "Settings → Access Tokens → Create new token → pestaña Write" in message and "HF_TOKEN" in message
+    # The model was saved before the publish step stopped.
+    assert (tmp_path / "descargas" / "asistente-lora-es.zip").is_file()
+
+
+def test_chat_notebook_step_run_out_of_order_says_what_to_run_first(tiny_chat_model, tmp_path):
+    """A person who presses ▶ on step 9 before training gets the step to run, in Spanish; with an empty
+    session (Colab restarted), the same press says to run everything."""
+    import nbclient
+
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        run_notebook("chat_lora_colab.ipynb", {"MODELO_BASE": str(tiny_chat_model)}, tmp_path, steps=[1, 2, 3, 4, 9])
+    assert caught.value.ename == "NotebookStop"
+    assert caught.value.evalue.startswith("Este paso usa el resultado del paso 7. Entrenar con LoRA, que no se ejecutó")
+    assert "desde el 1 hasta el 7." in caught.value.evalue
+
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        run_notebook("chat_lora_colab.ipynb", {}, tmp_path, steps=[1, 10])
+    assert caught.value.ename == "RuntimeError"
+    assert caught.value.evalue == "⛔ Faltan los pasos anteriores. Usa el menú Entorno de ejecución → Ejecutar todo."
 
 
 # ---------------------------------------------------------------- Space app
@@ -654,7 +1014,7 @@ def test_api_script_uploads_creates_the_job_and_prints_the_model(tmp_path):
     with OpenAIStandIn(file_status_sequence=("uploaded", "processed")) as api:
         result = run_api_script(
             str(CHAT_TRAIN), "--validacion", str(CHAT_VALIDATION), "--base-url", api.url, "--intervalo", "0",
-            "--sufijo", "retail", "--epocas", "2",
+            "--sufijo", "retail", "--epocas", "2", "--modelo", "gpt-4.1-mini-2025-04-14",
         )
     assert result.returncode == 0, result.stderr
     calls = [(r["method"], r["path"].split("?")[0]) for r in api.requests]
@@ -681,12 +1041,13 @@ def test_api_script_uploads_creates_the_job_and_prints_the_model(tmp_path):
 
 def test_api_script_explains_the_2026_wind_down_on_403_training_not_available():
     with OpenAIStandIn(deny_training=True) as api:
-        result = run_api_script(str(CHAT_TRAIN), "--base-url", api.url, "--intervalo", "0")
+        result = run_api_script(str(CHAT_TRAIN), "--base-url", api.url, "--intervalo", "0", "--modelo", "gpt-4.1-mini-2025-04-14")
     assert result.returncode == 3
     err = result.stderr
     assert "403 «training_not_available»" in err
     assert "desde el 7 de mayo de 2026" in err and "desde el 2 de julio de 2026" in err and "desde el 6 de enero de 2027" in err
-    assert "Unsloth Studio" in err and "chat_lora_colab.ipynb" in err
+    assert "para gpt-4o, gpt-4o-mini,\ngpt-4.1 y gpt-4.1-mini, el 14 de enero de 2027" in err
+    assert "chat_lora_colab.ipynb" in err and "Microsoft Foundry" in err
     assert "Traceback" not in err
     assert "Modelo listo" not in result.stdout
 
@@ -699,7 +1060,7 @@ def test_api_script_refuses_an_invalid_file_before_any_upload(tmp_path):
     lines[2] = json.dumps(broken, ensure_ascii=False)
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with OpenAIStandIn() as api:
-        result = run_api_script(str(bad), "--base-url", api.url, "--intervalo", "0")
+        result = run_api_script(str(bad), "--base-url", api.url, "--intervalo", "0", "--modelo", "m")
     assert result.returncode == 2
     assert api.requests == []
     assert f"{bad}:3: error:" in result.stdout
@@ -710,7 +1071,7 @@ def test_api_script_uses_the_azure_variables(tmp_path):
     with OpenAIStandIn() as api:
         endpoint = api.url.removesuffix("/v1") + "/azure"
         result = run_api_script(
-            str(CHAT_TRAIN), "--intervalo", "0",
+            str(CHAT_TRAIN), "--intervalo", "0", "--modelo", "gpt-4.1-mini",
             env_extra={"OPENAI_API_KEY": "", "AZURE_OPENAI_API_KEY": "clave-azure", "AZURE_OPENAI_ENDPOINT": endpoint},
         )
     # The stand-in only serves /v1: the request reached Azure's v1 path with Azure's key header.
@@ -737,6 +1098,69 @@ def test_api_script_help_is_in_spanish():
 
 
 def test_api_script_without_key_says_how_to_set_it():
-    result = run_api_script(str(CHAT_TRAIN), env_extra={"OPENAI_API_KEY": ""})
+    result = run_api_script(str(CHAT_TRAIN), "--modelo", "m", env_extra={"OPENAI_API_KEY": ""})
     assert result.returncode == 2
     assert "Falta la clave de la API" in result.stderr and "OPENAI_API_KEY" in result.stderr
+
+
+def test_api_script_has_no_default_model_and_says_what_to_do_after_january_2027():
+    """Every model OpenAI lets you tune shuts down on 2027-01-14 (announced 2026-10-14): no default is safe."""
+    source = (CODIGO / "api_finetuning.py").read_text(encoding="utf-8")
+    assert "gpt-4" not in re.sub(r'""".*?"""|#.*', "", source, flags=re.DOTALL).split("MISSING_MODEL_MESSAGE")[0]
+    with OpenAIStandIn() as api:
+        result = run_api_script(str(CHAT_TRAIN), "--base-url", api.url, "--intervalo", "0")
+    assert result.returncode == 2
+    assert api.requests == [], "nothing is uploaded before a model is chosen"
+    err = result.stderr
+    assert err.startswith("Falta elegir el modelo base con --modelo")
+    assert "se apagan el 14 de enero de 2027" in err and "desde el 6 de enero de 2027 OpenAI no acepta trabajos" in err
+    assert "chat_lora_colab.ipynb" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- guides and READMEs follow the notebooks
+
+
+GUIDES = {
+    "chat_lora_colab.ipynb": ROOT / "decks" / "guias" / "guia-1-modelo-de-chat.md.j2",
+    "clasificador_colab.ipynb": ROOT / "decks" / "guias" / "guia-2-clasificador.md.j2",
+}
+
+
+def notebook_steps(name: str) -> dict[int, str]:
+    """{step number: title} from the `# @title N. Title {…}` line of each code cell."""
+    import nbformat
+
+    nb = nbformat.read(CODIGO / name, as_version=4)
+    steps = {}
+    for cell in nb.cells:
+        match = re.match(r"# @title (\d+)\. (.+?)(?: \(no hace falta leerlas\))? \{", cell.source)
+        if match:
+            steps[int(match[1])] = match[2]
+    return steps
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_guide_lists_the_notebook_steps_with_their_titles(name):
+    """A person with the printed guide finds each row's title, in order, on the notebook's step."""
+    guide = GUIDES[name].read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>(\d+) · (.+?)</td>", guide)
+    assert [int(number) for number, _ in rows] == list(range(1, 13))
+    assert {int(number): title for number, title in rows} == notebook_steps(name)
+    # Both notebooks share numbers and step names where they do the same thing.
+    other = notebook_steps(next(n for n in NOTEBOOKS if n != name))
+    same = {1, 2, 3, 4, 5, 6, 10, 11, 12}
+    assert {k: v for k, v in notebook_steps(name).items() if k in same} == {k: v for k, v in other.items() if k in same}
+
+
+def test_codigo_readme_table_names_both_notebooks_steps():
+    readme = (CODIGO / "LEEME.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| (.+?) \| (.+?) \|$", readme, flags=re.MULTILINE)
+    assert {int(n): chat for n, chat, _ in rows} == notebook_steps("chat_lora_colab.ipynb")
+    assert {int(n): clasif for n, _, clasif in rows} == notebook_steps("clasificador_colab.ipynb")
+
+
+def test_space_folder_has_the_three_files_the_readmes_count():
+    files = sorted(path.name for path in (CODIGO / "space_clasificador").iterdir() if path.is_file())
+    assert files == ["README.md", "app.py", "requirements.txt"]
+    assert "los **3 archivos** de la carpeta `space_clasificador`" in (CODIGO / "LEEME.md").read_text(encoding="utf-8")
+    assert "sube los 3 archivos de esta carpeta" in (CODIGO / "space_clasificador" / "README.md").read_text(encoding="utf-8")

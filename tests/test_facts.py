@@ -244,7 +244,7 @@ def test_build_writes_sources_and_recheck_pages(course):
     recheck = (dist / "instructor" / "hechos.html").read_text(encoding="utf-8")
     assert "Un dato que nadie cita." in recheck and "sin citar" in recheck
     assert "Fecha de la clase: <strong>10 dic 2026</strong>. Vencidos: 0 · por revisar: 0 · al día: 5." in recheck
-    assert '<a href="fuentes.html">Fuentes de cada dato</a>' in (dist / "index.html").read_text(encoding="utf-8")
+    assert '<a href="fuentes.html">Fuentes de cada dato de las plataformas, con su fecha de revisión</a>' in (dist / "index.html").read_text(encoding="utf-8")
     html = (dist / "01-prueba.html").read_text(encoding="utf-8")
     assert "revisado el 1 dic 2026" in html  # the notes travel with the presenter view
 

@@ -31,7 +31,7 @@ def real_built(tmp_path_factory):
 def test_every_deck_and_guide_is_built_with_one_page_per_slide(real_built):
     root, result = real_built
     course = load(root)
-    assert [d.id for d in course.presentations] == ["01-fundamentos", "02-herramientas", "03-practica"]
+    assert [d.id for d in course.decks if d.kind == "presentacion"] == ["01-fundamentos", "02-herramientas", "03-practica"]
     for item in render_decks(course):
         folder = "guias/" if item.deck.kind == "guia" else ""
         reader = PdfReader(root / "dist" / f"{folder}{item.deck.id}.pdf")

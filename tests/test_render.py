@@ -15,11 +15,11 @@ def test_minimal_deck_slides_lines_blocks_and_notes(make_course):
         (4, 23, "1.1", "Un ejemplo del archivo"),
         (5, 35, "1.2", "Ajuste fino"),
         (6, 39, "1.2", "Pregunta al grupo · 3 min"),
-        (7, 47, "1.2", "Idea clave"),
+        (7, 47, "1.2", "Un modelo ajustado aprende tu estilo."),  # a key idea's title is its sentence
     ]
     assert deck.slides[2].notes == "Nota de prueba con exactamente diez palabras para contar bien."
     assert deck.slides[5].minutes == 3.0
-    assert deck.slides[0].classes == ("portada",)
+    assert deck.slides[0].classes == ("portada", "s1")  # the cover takes its section's colour
     # The Markdown handed to marp-cli carries no internal marks, and one `---` per slide boundary.
     assert "\x1f" not in deck.markdown
     body = deck.markdown.split("\n---\n", 1)[1]
@@ -32,12 +32,13 @@ def test_front_matter(make_course):
     deck = render_decks(load(make_course()))[0]
     head = deck.markdown.split("\n---\n", 1)[0]
     assert "theme: curso" in head and "lang: es" in head and "paginate: true" in head
-    assert 'footer: "Curso mínimo de prueba · Parte 1 · Prueba"' in head
+    assert "footer:" not in head  # decks show where we are at the top (dividers' place cue), not a footer
 
 
 def test_guide_uses_a4_theme(make_course):
     guide = render_decks(load(make_course()))[1]
     assert "theme: guia" in guide.markdown and "size: A4" in guide.markdown
+    assert 'footer: "Guía de prueba"' in guide.markdown.split("\n---\n", 1)[0]
 
 
 def test_excerpt_quotes_the_real_file(make_course):

@@ -83,6 +83,7 @@ def test_build_refuses_output_folders_it_could_hurt(make_course, where):
     assert sorted(p.relative_to(root.parent).as_posix() for p in root.parent.rglob("*")) == before
 
 
+@pytest.mark.e2e
 def test_build_writes_into_a_new_or_empty_folder_and_then_owns_it(make_course, tmp_path):
     root = make_course()
     target = tmp_path / "publicar"
@@ -172,6 +173,7 @@ def test_symlinks_leading_outside_are_refused_by_build_and_check(make_course, se
     assert done.returncode == 1 and f"{place}:0: error: [enlace-simbolico]" in output
 
 
+@pytest.mark.e2e
 def test_symlinks_inside_the_project_still_work(make_course):
     root = make_course()
     (root / "data_templates" / "copia.csv").symlink_to(root / "data_templates" / "ejemplo.csv")
@@ -221,6 +223,7 @@ def test_template_runtime_errors_name_the_template_and_line(make_course, express
     assert "decks/01-prueba.md.j2:15: " in output and message in output
 
 
+@pytest.mark.e2e
 def test_a_missing_landing_stylesheet_and_a_missing_font_are_named(make_course):
     root = make_course()
     (root / "themes" / "landing.css").unlink()
@@ -280,6 +283,7 @@ def test_our_own_bugs_get_a_short_spanish_message_and_the_traceback_only_when_de
 
 # 5. Interrupted and concurrent builds; 6. dist/ independent of the cache ------------------------------
 
+@pytest.mark.e2e
 def test_leftover_staging_folders_are_removed_only_when_ours(make_course):
     root = make_course()
     ours = root / ".dist-nuevo-99999"
@@ -293,6 +297,7 @@ def test_leftover_staging_folders_are_removed_only_when_ours(make_course):
     assert (theirs / "importante.txt").is_file()
 
 
+@pytest.mark.e2e
 def test_a_second_build_waits_for_the_first_and_says_so(make_course):
     root = make_course()
     cache = root / ".cache" / "marp-build"
@@ -312,6 +317,7 @@ def test_a_second_build_waits_for_the_first_and_says_so(make_course):
         pass
 
 
+@pytest.mark.e2e
 def test_editing_or_deleting_dist_never_changes_what_a_later_build_publishes(make_course):
     root = make_course()
     build(root, formats=["html"])
@@ -326,6 +332,7 @@ def test_editing_or_deleting_dist_never_changes_what_a_later_build_publishes(mak
     assert os.stat(page).st_nlink == 1  # a copy, never a hard link into the cache
 
 
+@pytest.mark.e2e
 def test_everything_a_build_writes_is_ignored_by_git(make_course, tmp_path):
     root = make_course()
     for name in (".gitignore",):
@@ -352,6 +359,7 @@ def test_duplicate_keys_are_errors_with_both_lines(make_course):
             in no_traceback(done))
 
 
+@pytest.mark.e2e
 def test_build_warns_when_minutes_do_not_add_up(make_course):
     root = make_course()
     _edit(root / "course.yaml", 'minutos: 15', 'minutos: 20')

@@ -60,7 +60,7 @@ def test_edit_partial_then_break_and_fix_a_template(live):
     server, root, messages = live
     macros = root / "partials" / "macros.md.j2"
     started = time.monotonic()
-    macros.write_text(macros.read_text(encoding="utf-8").replace("Para recordar", "Para no olvidar"), encoding="utf-8")
+    macros.write_text(macros.read_text(encoding="utf-8").replace(">Idea clave<", ">Para no olvidar<"), encoding="utf-8")
     wait_for(lambda: "Para no olvidar" in fetch(server.url + "01-prueba.html"))
     reload_seconds = time.monotonic() - started
     assert reload_seconds < 15, reload_seconds

@@ -16,8 +16,18 @@ import tiktoken
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from datacheck import Finding, Report, default_epochs, detect_format, summarize, validate_path
-from datacheck import classifier, findings, textio, tokens
+from datacheck import (
+    Finding,
+    Report,
+    classifier,
+    default_epochs,
+    detect_format,
+    findings,
+    summarize,
+    textio,
+    tokens,
+    validate_path,
+)
 from datacheck.cli import main
 
 CASES = Path(__file__).parent / "data_cases"
@@ -804,7 +814,7 @@ def test_summary_lines() -> None:
     assert summarize(report) == [
         "Archivo: chat/menos-de-50.jsonl (formato chat)",
         "Ejemplos: 12; mensajes por ejemplo: 3",
-        f"Tokens por ejemplo: {min(per_example)} a {max(per_example)}, promedio {total / 12:.1f}; en total {total} "
+        f"Tokens por ejemplo: {min(per_example)} a {max(per_example)}, promedio {f'{total / 12:.1f}'.replace('.', ',')}; en total {total} "
         f"(de las respuestas del asistente: {sum(cookbook_assistant_tokens(m) for m in examples)})",
         "Ejemplos de más de 65 536 tokens: ninguno",
         f"Épocas por defecto (regla del cuaderno de OpenAI): {epochs}",

@@ -3,22 +3,30 @@
 Revisa tu archivo JSONL con el validador del curso, lo sube, crea el trabajo de fine-tuning, muestra su
 avance hasta que termina e imprime el nombre del modelo ajustado.
 
+No hay modelo por defecto: el que elijas con --modelo debe seguir disponible en tu cuenta. OpenAI apaga el
+14 de enero de 2027 gpt-4o, gpt-4o-mini, gpt-4.1 y gpt-4.1-mini, y con ellos los modelos ajustados sobre
+ellos; desde el 6 de enero de 2027 no acepta trabajos nuevos de fine-tuning. Después de esas fechas:
+entrena con el cuaderno chat_lora_colab.ipynb de esta carpeta (el mismo JSONL, gratis en Google Colab) o,
+si tu organización lo tiene, con Microsoft Foundry y el modelo que muestre su portal.
+
 Uso:
     pip install openai==3.57.0
     export OPENAI_API_KEY=sk-...            (en Windows: set OPENAI_API_KEY=sk-...)
-    python api_finetuning.py retail_entrenamiento.jsonl --validacion retail_validacion.jsonl
+    python api_finetuning.py retail_entrenamiento.jsonl --validacion retail_validacion.jsonl --modelo MODELO
 
-Para Microsoft Foundry / Azure OpenAI:
+Para Microsoft Foundry / Azure OpenAI (el nombre del modelo lo muestra el portal, en Fine-tuning):
     export AZURE_OPENAI_API_KEY=...
     export AZURE_OPENAI_ENDPOINT=https://TU-RECURSO.openai.azure.com
-    python api_finetuning.py retail_entrenamiento.jsonl --modelo gpt-4.1-mini-2025-04-14
+    python api_finetuning.py retail_entrenamiento.jsonl --modelo MODELO
 
 Retomar el seguimiento de un trabajo ya creado:
     python api_finetuning.py --seguir ftjob-abc123
 
 Códigos de salida: 0 modelo listo · 1 el trabajo falló o la API dio un error · 2 archivo rechazado u opción
-mal usada · 3 la cuenta no tiene fine-tuning (403 training_not_available).
+mal usada (también si falta --modelo) · 3 la cuenta no tiene fine-tuning (403 training_not_available).
 """
+# hecho: openai.modelos.apagado_gpt4
+# hecho: openai.ajuste.cierre_total
 
 from __future__ import annotations
 
@@ -30,7 +38,6 @@ import time
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_AVAILABLE = 0, 1, 2, 3
-DEFAULT_MODEL = "gpt-4.1-mini-2025-04-14"
 TERMINAL_STATUSES = ("succeeded", "failed", "cancelled")
 FILE_WAIT_SECONDS = 600  # Azure processes an upload before a job may use it; OpenAI is usually instant
 
@@ -44,25 +51,45 @@ STATUS_ES = {
     "paused": "en pausa",
 }
 
-# Dates from developers.openai.com/api/docs/deprecations ("Update to OpenAI's self-serve fine-tuning"),
-# checked 2026-11-30.
-NOT_AVAILABLE_MESSAGE = """\
+# Dates from developers.openai.com/api/docs/deprecations, checked 2026-12-02.
+# hecho: openai.ajuste.cierre_nuevas
+# hecho: openai.ajuste.cierre_inactivas
+# hecho: openai.ajuste.cierre_total
+# hecho: openai.ajuste.modelos_existentes
+# hecho: openai.modelos.apagado_gpt4
+ALTERNATIVES = """\
+Qué hacer en su lugar (tu archivo JSONL sirve tal como está):
+  1. El cuaderno chat_lora_colab.ipynb de esta misma carpeta, gratis en Google Colab con una GPU T4:
+     «Entorno de ejecución → Ejecutar todo», sube tu archivo y al final descarga tu modelo (guía 1 del curso).
+  2. Si tu organización tiene Microsoft Foundry / Azure OpenAI con fine-tuning, vuelve a ejecutar este script
+     con AZURE_OPENAI_API_KEY y AZURE_OPENAI_ENDPOINT (o con --base-url) y el modelo que muestre su portal."""
+
+NOT_AVAILABLE_MESSAGE = f"""\
 OpenAI respondió 403 «training_not_available»: esta cuenta ya no puede crear trabajos de fine-tuning.
 
 OpenAI está cerrando el fine-tuning de autoservicio:
   - desde el 7 de mayo de 2026, las organizaciones que nunca hicieron fine-tuning no pueden crear trabajos;
   - desde el 2 de julio de 2026, tampoco las que no usaron un modelo ajustado en los 60 días anteriores;
   - desde el 6 de enero de 2027, nadie podrá crear trabajos nuevos.
-Los modelos que ya ajustaste siguen funcionando hasta que se retire su modelo base.
-Fuente: developers.openai.com/api/docs/deprecations (revisado el 30 de noviembre de 2026).
+Los modelos que ya ajustaste siguen funcionando hasta que se retire su modelo base: para gpt-4o, gpt-4o-mini,
+gpt-4.1 y gpt-4.1-mini, el 14 de enero de 2027.
+Fuente: developers.openai.com/api/docs/deprecations (revisado el 2 de diciembre de 2026).
 
-Qué hacer en su lugar (tu archivo JSONL sirve tal como está):
-  1. Unsloth Studio, gratis en Google Colab: abre el cuaderno nb/Unsloth_Studio.ipynb del repositorio
-     unslothai/notebooks, usa «Entorno de ejecución → Ejecutar todo», sube tu archivo y elige un modelo
-     pequeño (Qwen3-0.6B, Gemma 3 270M o 1B, Llama 3.2 1B, SmolLM3-3B).
-  2. El cuaderno chat_lora_colab.ipynb de esta misma carpeta, también en Colab.
-  3. Si tu organización tiene Microsoft Foundry / Azure OpenAI con fine-tuning, vuelve a ejecutar este
-     script con AZURE_OPENAI_API_KEY y AZURE_OPENAI_ENDPOINT (o con --base-url)."""
+{ALTERNATIVES}"""
+
+MISSING_MODEL_MESSAGE = f"""\
+Falta elegir el modelo base con --modelo (este script no trae uno por defecto, porque los que se pueden
+ajustar en OpenAI tienen fecha de apagado).
+
+  - En OpenAI: el modelo que tu organización todavía pueda ajustar (mira la sección Fine-tuning de
+    platform.openai.com). gpt-4o, gpt-4o-mini, gpt-4.1 y gpt-4.1-mini se apagan el 14 de enero de 2027,
+    junto con los modelos ajustados sobre ellos, y desde el 6 de enero de 2027 OpenAI no acepta trabajos
+    nuevos (developers.openai.com/api/docs/deprecations, revisado el 2 de diciembre de 2026).
+  - En Microsoft Foundry: el nombre que muestra el portal en Fine-tuning para tu recurso y tu región.
+
+Ejemplo: python api_finetuning.py retail_entrenamiento.jsonl --modelo NOMBRE-DEL-MODELO
+
+{ALTERNATIVES}"""
 
 
 class ScriptError(Exception):
@@ -266,7 +293,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("entrenamiento", nargs="?", type=Path, help="archivo JSONL de entrenamiento")
     parser.add_argument("--validacion", type=Path, metavar="ARCHIVO", help="archivo JSONL de validación (opcional, recomendado)")
-    parser.add_argument("--modelo", default=DEFAULT_MODEL, metavar="MODELO", help=f"modelo base (por defecto {DEFAULT_MODEL})")
+    parser.add_argument(
+        "--modelo", metavar="MODELO", help="modelo base que tu cuenta puede ajustar (obligatorio: no hay uno por defecto)"
+    )
     parser.add_argument("--sufijo", metavar="TEXTO", help="texto que se agrega al nombre del modelo ajustado (hasta 64 caracteres)")
     parser.add_argument("--epocas", type=int, metavar="N", help="número de épocas (por defecto, lo elige el servicio)")
     parser.add_argument("--base-url", metavar="URL", help="dirección de la API (por defecto OpenAI, o Azure si hay variables AZURE_*)")
@@ -275,6 +304,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not args.seguir and args.entrenamiento is None:
         parser.error("falta el archivo de entrenamiento (o --seguir ID_TRABAJO)")
+    if not args.seguir and not args.modelo:
+        print(MISSING_MODEL_MESSAGE, file=sys.stderr)
+        parser.exit(EXIT_USAGE)
     if args.epocas is not None and not 1 <= args.epocas <= 50:
         parser.error("--epocas debe estar entre 1 y 50")
     return args
