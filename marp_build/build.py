@@ -37,7 +37,7 @@ from marp_build.marp import (
 )
 from marp_build.model import Course, Deck, build_course, schedule_issues
 from marp_build.rehearse import rehearse, render_report, write_scripts
-from marp_build.render import DATA_DIR, RenderedDeck, render_decks
+from marp_build.render import DATA_DIR, RenderedDeck, forget_tokenizers, render_decks
 from marp_build.schema import validate
 from marp_build.sources import outside_links
 
@@ -194,6 +194,7 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
             known = ", ".join(d.id for d in course.decks)
             raise UsageError(f"no existe la presentación {', '.join(sorted(missing))} en course.yaml (hay: {known})")
     rendered = render_decks(course)
+    forget_tokenizers()
     _check_images(root, rendered)
     say(f"{len(rendered)} documentos generados desde las plantillas")
     themes = prepare_themes(root / "themes", cache / "temas")

@@ -30,7 +30,8 @@ from marp_build.errors import Issue, MarpBuildError, TemplateError
 from marp_build.model import Course, Deck
 from marp_build.text import as_text, note_text
 
-__all__ = ["RenderedDeck", "Slide", "render_decks", "render_deck", "make_environment", "template_error", "DATA_DIR"]
+__all__ = ["RenderedDeck", "Slide", "render_decks", "render_deck", "make_environment", "template_error", "DATA_DIR",
+           "forget_tokenizers"]
 
 DATA_DIR = "data_templates"
 _MARK = "\x1f"
@@ -539,3 +540,16 @@ def render_decks(course: Course, only: set[str] | None = None) -> list[RenderedD
     """Render every deck (or those in `only`) before anything is converted: one error stops the build."""
     env = make_environment(course.root)
     return [render_deck(env, course, deck) for deck in course.decks if only is None or deck.id in only]
+
+
+def forget_tokenizers() -> None:
+    """Let go of the tokenizers the slides used (some 100 MB together): once the decks are rendered, nothing
+    else in a build needs them, and the rest of the build then fits in the memory they held."""
+    import gc
+    import sys
+
+    course_tokenizer.cache_clear()
+    counting = sys.modules.get("datacheck.tokens")
+    if counting is not None and isinstance(getattr(counting, "_encoding_cache", None), dict):
+        counting._encoding_cache.clear()  # the validator's cl100k_base, loaded again if ever needed
+    gc.collect()
