@@ -132,6 +132,34 @@ const closeShared = async () => {
 require(path.join(cliDir, 'lib', 'patch.js')).patch()
 const { marpCli } = require(path.join(cliDir, 'lib', 'marp-cli.js'))
 
+// marp-cli makes a new Marp engine for every deck, and each engine registers highlight.js's 190 languages
+// and parses every theme's CSS again: a fifth of converting a deck. Here both are done once per process,
+// with the same results (highlight.js is configured the same for every engine; Marpit's Theme objects are
+// frozen). If a marp-core or Marpit update changes these internals, the conversions just take longer.
+try {
+  const corePath = require.resolve('@marp-team/marp-core', { paths: [cliDir] })
+  const { Marp } = require(corePath)
+  const highlighter = new Marp().highlightjs
+  if (highlighter && !Object.prototype.hasOwnProperty.call(Marp.prototype, '_highlightjs')) {
+    Object.defineProperty(Marp.prototype, '_highlightjs', { value: highlighter, writable: true, configurable: true })
+  }
+  const themeModule = require(require.resolve('@marp-team/marpit/lib/theme', { paths: [path.dirname(corePath)] }))
+  const Theme = themeModule.default
+  const parse = Theme.fromCSS.bind(Theme)
+  const parsed = new Map()
+  Theme.fromCSS = (css, opts = {}) => {
+    const symbols = Object.getOwnPropertySymbols(opts).map((s) => `${String(s)}=${String(opts[s])}`)
+    const key = JSON.stringify([css, opts.metaType || null, !!opts.cssNesting, symbols])
+    if (!parsed.has(key)) {
+      if (parsed.size >= 32) parsed.delete(parsed.keys().next().value) // serve sees every edit of a theme
+      parsed.set(key, parse(css, opts))
+    }
+    return parsed.get(key)
+  }
+} catch (err) {
+  realStderrWrite(`livemarp: sin atajos de marp-core (${err && err.message})\n`)
+}
+
 // {"cmd": "navegador", "ruta": ..., "espera": seconds}: open the browser now, as marp-cli would for a PDF,
 // and load the parts of marp-cli that PDFs use, while marp-build is still rendering the decks.
 const warmUp = async ({ ruta, espera }) => {
