@@ -22,6 +22,8 @@ from marp_build import bundle, facts, publish
 from marp_build.diagrams import copy_images
 from marp_build.doctor import marp_version
 from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UnsafeSourceError, UsageError
+from marp_build.layout import IMAGES_DIR, generated_files, output_name
+from marp_build.layout import formats_for as _formats_for
 from marp_build.load import load_course
 from marp_build.marp import (
     FORMATS,
@@ -33,7 +35,7 @@ from marp_build.marp import (
     stage_inputs,
     start_batches,
 )
-from marp_build.model import Course, Deck, build_course, schedule_issues
+from marp_build.model import Course, build_course, schedule_issues
 from marp_build.rehearse import rehearse, render_report, write_scripts
 from marp_build.render import DATA_DIR, RenderedDeck, render_decks
 from marp_build.schema import validate
@@ -42,7 +44,6 @@ from marp_build.sources import outside_links
 __all__ = ["BuildResult", "Progress", "build", "load", "DEFAULT_FORMATS", "output_name"]
 
 DEFAULT_FORMATS = ("html", "pdf", "notas")
-IMAGES_DIR = "img"  # decks/img: diagrams linked from the decks, published as dist/img
 _IMAGE_RE = re.compile(r"""(?:\]\(|src=["'])(img/[^)"'\s]+)""")
 Reporter = Callable[[str], None]
 
@@ -76,15 +77,6 @@ def load(root: Path) -> Course:
     return build_course(source, root)
 
 
-def output_name(deck: Deck, fmt: Format) -> str:
-    """Where each output lives inside dist/."""
-    if deck.kind == "guia":
-        return f"guias/{deck.id}{fmt.suffix}"
-    if fmt.name == "notas":
-        return f"instructor/{deck.id}-notas{fmt.suffix}"
-    return f"{deck.id}{fmt.suffix}"
-
-
 def _digest(*parts: bytes | str) -> str:
     h = hashlib.sha256()
     for part in parts:
@@ -92,12 +84,6 @@ def _digest(*parts: bytes | str) -> str:
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
-
-
-def _formats_for(deck: Deck, formats: Iterable[str]) -> list[Format]:
-    if deck.kind == "guia":  # printable guides: PDF (and HTML, which `check` measures); no notes or PPTX
-        return [FORMATS[f] for f in formats if f in ("html", "pdf")]
-    return [FORMATS[f] for f in formats]
 
 
 def _tree_digest(paths: Iterable[Path], base: Path) -> str:
@@ -163,7 +149,7 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
     _check_images(root, rendered)
     say(f"{len(rendered)} documentos generados desde las plantillas")
     catalog = bundle.load_catalog(root)
-    extra_files = _extra_bundle_files(root)
+    extra_files = generated_files()
     for issue in schedule_issues(course):
         say(f"aviso: {issue.format()}")
 
@@ -311,13 +297,6 @@ def _check_images(root: Path, rendered: list[RenderedDeck]) -> None:
                                       "revisa el nombre o agrega el archivo", "imagen-falta"))
     if problems:
         raise TemplateError(*problems)
-
-
-def _extra_bundle_files(root: Path) -> dict[str, bytes]:
-    """Files generated into the bundle: the attendees' validar_datos.py (joined from datacheck) and its notebook."""
-    from datacheck.amalgamate import bundle_files
-
-    return bundle_files()
 
 
 def _store(batches: list[Batch], todo: dict[str, list[tuple[RenderedDeck, str]]], outputs: Path) -> None:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from marp_build import design, doctor, facts, wordlist
 from marp_build.errors import BrowserNotFoundError, MarpBuildError
+from marp_build.layout import published_names
 from marp_build.marp import HTML_ALLOWLIST
 from marp_build.model import Course, schedule_issues
 from marp_build.rehearse import CUE_TOLERANCE, DEFAULT_WPM, decimal, rehearse
@@ -139,30 +140,9 @@ def _check_agenda(course: Course, rendered: list[RenderedDeck]) -> list[Finding]
     return found
 
 
-def _dist_names(course: Course, rendered: list[RenderedDeck]) -> set[str]:
-    """Every path a built dist/ holds, so local links can be resolved without building."""
-    from marp_build.build import IMAGES_DIR, _formats_for, output_name
-    from marp_build.marp import FORMATS
-
-    names = {"index.html", "datos-curso.zip", "fuentes.html"}
-    for item in rendered:
-        names |= {output_name(item.deck, f) for f in _formats_for(item.deck, FORMATS)}
-    data = course.root / DATA_DIR
-    if data.is_dir():
-        names |= {f"datos/{p.relative_to(data).as_posix()}" for p in data.rglob("*") if p.is_file()}
-        from marp_build.build import _extra_bundle_files
-
-        names |= {f"datos/{name}" for name in _extra_bundle_files(course.root)}
-    images = course.root / "decks" / IMAGES_DIR
-    if images.is_dir():
-        names |= {f"{IMAGES_DIR}/{p.name}" for p in images.iterdir()}
-        names |= {f"guias/{IMAGES_DIR}/{p.name}" for p in images.iterdir()}
-    return names
-
-
 def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> list[Finding]:
     found = []
-    dist_names = _dist_names(course, rendered)
+    dist_names = published_names(course, rendered)
     root = course.root
     for item in rendered:
         for slide, chunk in zip(item.slides, _slide_chunks(item)):
@@ -352,7 +332,8 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
     from contextlib import ExitStack
 
     from marp_build.browser import _MEASURE_JS, SlideMeter, open_browser, remote_requests
-    from marp_build.build import build, output_name
+    from marp_build.build import build
+    from marp_build.layout import output_name
     from marp_build.marp import FORMATS
 
     dist = workdir / "revision"
