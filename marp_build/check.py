@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from marp_build import design, doctor, facts, wordlist
 from marp_build.errors import BrowserNotFoundError, MarpBuildError
+from marp_build.findings import Finding
 from marp_build.layout import published_names
 from marp_build.marp import HTML_ALLOWLIST
 from marp_build.model import Course, schedule_issues
@@ -39,20 +40,6 @@ _FILE_URL_RE = re.compile(r"""file:[^\s"')<>]*""", re.I)
 # Content may reach into the bottom padding, but not the strip where the footer and page number sit.
 _FOOTER_STRIP = 44
 _RIGHT_TOLERANCE = 4
-
-
-@dataclass(frozen=True)
-class Finding:
-    file: str
-    line: int
-    level: str  # "error" | "warning"
-    code: str
-    message: str
-
-    def format(self) -> str:
-        # The JSON keeps "error"/"warning"; people read Spanish.
-        level = "aviso" if self.level == "warning" else self.level
-        return f"{self.file}:{self.line}: {level}: [{self.code}] {self.message}"
 
 
 @dataclass
@@ -236,7 +223,7 @@ def _check_rehearsal(course: Course, rendered: list[RenderedDeck], wpm: int) -> 
     found = []
     plan = rehearse(course, rendered, wpm)
     for block in plan.blocks:
-        if block.estimate > block.budget * 1.1:
+        if block.late:
             found.append(Finding(block.source, block.line, "warning", "bloque-largo",
                                  f"el bloque {block.id} «{block.title}» se estima en {decimal(block.estimate)} min y "
                                  f"tiene {block.budget}; acorta las notas o las actividades (ver marp-build rehearse)"))
@@ -467,7 +454,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
     report.findings += design.static_findings(course, rendered)  # dividers back to back
     report.findings += _check_links_images_notes(course, rendered)
     report.findings += _check_rehearsal(course, rendered, wpm)
-    report.findings += [Finding(w.file, w.line, w.level, w.code, w.message) for w in wordlist.scan(root, rendered)]
+    report.findings += wordlist.scan(root, rendered)
     report.findings += _check_data(root)
     report.findings += facts.check_facts(course, rendered, fecha)  # dated facts against the class date
     if browser and not any(f.code in ("imagen-falta",) for f in report.findings):

@@ -187,8 +187,8 @@ def rehearse(
     for header in headers:
         table.add_column(header, justify="left" if header in ("Bloque", "Más pesada") else "right")
     for block in plan.blocks:
-        over = block.ratio > 1.1 or block.cue_minutes > block.budget
-        style = "red" if over else "yellow" if block.ratio > 1.0 else ""
+        over = block.late or block.cue_minutes > block.budget
+        style = "red" if over else "yellow" if block.tight else ""
         heaviest = block.heaviest(1)
         top = f"{heaviest[0][0].number}. {heaviest[0][0].title[:28]} ({decimal(heaviest[0][1])})" if heaviest else "—"
         table.add_row(f"{block.id} {block.title}", f"{block.budget} min", str(len(block.slides)), str(block.words),

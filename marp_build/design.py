@@ -28,7 +28,7 @@ from marp_build.rehearse import count_words
 
 if TYPE_CHECKING:
     from marp_build.browser import SlideBox
-    from marp_build.check import Finding
+    from marp_build.findings import Finding
     from marp_build.model import Course
     from marp_build.render import RenderedDeck
 
