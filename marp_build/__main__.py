@@ -1,3 +1,3 @@
-from marp_build.cli import main
+from marp_build.quick import main
 
 main()

@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from marp_build import bundle, facts, publish
+from marp_build import bundle, facts, publish, quick
 from marp_build.diagrams import copy_images
 from marp_build.doctor import marp_version
 from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UnsafeSourceError, UsageError
 from marp_build.layout import IMAGES_DIR, generated_files, output_name
 from marp_build.layout import formats_for as _formats_for
+from marp_build.livemarp import LiveMarp
 from marp_build.load import load_course
 from marp_build.marp import (
     FORMATS,
@@ -34,10 +35,11 @@ from marp_build.marp import (
     presenter_script,
     stage_inputs,
     start_batches,
+    warm_up_browser,
 )
 from marp_build.model import Course, build_course, schedule_issues
 from marp_build.rehearse import rehearse, render_report, write_scripts
-from marp_build.render import DATA_DIR, RenderedDeck, render_decks
+from marp_build.render import DATA_DIR, RenderedDeck, forget_tokenizers, render_decks
 from marp_build.schema import validate
 from marp_build.sources import outside_links
 
@@ -98,8 +100,12 @@ def build(
     force: bool = False,
     report: Reporter | None = None,
     progress: Progress | None = None,
+    converter: LiveMarp | None = None,
 ) -> BuildResult:
     """Build the whole course into `dist/`.
+
+    `converter`: a running marp-cli (`serve` keeps one); without it the build starts its own once it knows
+    something changed, and ends it.
 
     Raises:
         CourseFileError, SchemaError, TemplateError: problems in the sources (nothing is written).
@@ -115,24 +121,52 @@ def build(
     if unknown:
         raise UsageError(f"formato desconocido: {', '.join(unknown)}; usa {', '.join(FORMATS)}")
     publish.check_output_folder(root, dist)
-    cache = Path(os.environ.get("MARP_BUILD_CACHE") or root / ".cache" / "marp-build")
+    cache = quick.cache_folder(root)
     with publish.project_lock(cache, say):
         publish.remove_leftovers(dist)
-        return _build(root, dist, cache, formats, only, force, say, progress, started)
+        return _build(root, dist, cache, formats, only, force, say, progress, started, converter)
 
 
 def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterable[str] | None, force: bool,
-           say: Reporter, progress: Progress | None, started: float) -> BuildResult:
+           say: Reporter, progress: Progress | None, started: float, converter: LiveMarp | None) -> BuildResult:
     """`build` once the output folder is known to be safe and the project lock is held."""
 
     # 0. Nothing changed since the last complete build? Then start nothing (no rendering, no Node).
-    manifest_path = dist / publish.MANIFEST
-    previous = publish.read_json(manifest_path)
-    inputs = _inputs_digest(root, formats)
-    if (not force and not only and isinstance(previous, dict) and previous.get("entradas") == inputs
-            and publish.intact(cache, root, dist)):
+    if not force and not only and quick.up_to_date(root, dist, cache, formats):  # from stamps, nothing read
         say("nada cambió: dist/ ya está al día")
         return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
+    manifest_path = dist / publish.MANIFEST
+    previous = publish.read_json(manifest_path)
+    state = quick.inputs_state(root, formats)  # every input stamped, then hashed, before anything reads it
+    # A build of some decks only (--solo) may leave others out: the next full build must not take it as done.
+    inputs = state.digest if not only else f"{state.digest}:solo:{','.join(sorted(only))}"
+    if (not force and not only and isinstance(previous, dict) and previous.get("entradas") == inputs
+            and publish.intact(cache, root, dist)):
+        quick.write_inputs(cache, root, dist, state)
+        say("nada cambió: dist/ ya está al día")
+        return BuildResult(dist=dist, up_to_date=True, seconds=time.perf_counter() - started)
+
+    # Something changed: start Node and marp-cli now, so they load while Python renders; and Chromium too,
+    # when PDFs are wanted and the change can touch them.
+    own = LiveMarp.start(root, cache) if converter is None else None
+    if own is not None and any(FORMATS[f].needs_browser for f in formats) and (force or _pdfs_likely(cache, root, dist, state)):
+        warm_up_browser(own)
+    finished = False
+    try:
+        result = _build_changed(root, dist, cache, formats, only, force, say, progress, started, state, inputs,
+                                converter or own, own is not None)
+        finished = True
+        return result
+    finally:
+        if own is not None:
+            own.close() if finished else own.terminate()
+
+
+def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterable[str] | None,
+                   force: bool, say: Reporter, progress: Progress | None, started: float,
+                   state: quick.InputState, inputs: str, converter: LiveMarp | None, owned: bool) -> BuildResult:
+    """`_build` once it knows that something changed: render, convert, assemble, publish."""
+    since = time.time()  # cache entries written after this (by `serve`'s preview) are never pruned here
 
     # 1. Gather: everything that can fail on the user's sources fails here, before any file is written.
     links = outside_links(root)
@@ -146,13 +180,9 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
             known = ", ".join(d.id for d in course.decks)
             raise UsageError(f"no existe la presentación {', '.join(sorted(missing))} en course.yaml (hay: {known})")
     rendered = render_decks(course)
+    forget_tokenizers()
     _check_images(root, rendered)
     say(f"{len(rendered)} documentos generados desde las plantillas")
-    catalog = bundle.load_catalog(root)
-    extra_files = generated_files()
-    for issue in schedule_issues(course):
-        say(f"aviso: {issue.format()}")
-
     themes = prepare_themes(root / "themes", cache / "temas")
     images = root / "decks" / IMAGES_DIR
 
@@ -161,15 +191,10 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
     # match the current sources, and left out when they do not (never a stale PDF next to a new HTML).
     all_jobs = _plan_jobs(root, rendered, list(FORMATS), _tree_digest(themes, cache / "temas"), marp_version(root))
     jobs = [job for job in all_jobs if job[1].name in formats]
-    manifest = _manifest(root, inputs, jobs, course, catalog, extra_files)
     result = BuildResult(dist=dist, slides={i.deck.id: len(i.slides) for i in rendered})
-    if not force and not selected and _same_manifest(previous, manifest) and publish.intact(cache, root, dist):
-        result.up_to_date = True
-        result.seconds = time.perf_counter() - started
-        say("nada cambió: dist/ ya está al día")
-        return result
 
-    # 3. Convert what the cache does not have: one marp-cli process per format, all at once.
+    # 3. Convert what the cache does not have: one marp-cli batch per format, all at once, as soon as the
+    # plan is known (the rest of the sources are read while marp-cli works).
     outputs = cache / "salidas"
     outputs.mkdir(parents=True, exist_ok=True)
     todo: dict[str, list[tuple[RenderedDeck, str]]] = {}
@@ -180,21 +205,33 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
             todo.setdefault(fmt.name, []).append((item, key))
         elif cached.is_file():
             result.reused += 1
-    batches = [_stage_batch(cache, FORMATS[name], items, images) for name, items in todo.items()]
+    # Browser formats first: they are the longest, and the converter's single JavaScript thread then renders
+    # their Markdown before the HTML's, so Chromium gets to work sooner.
+    order = sorted(todo, key=lambda name: not FORMATS[name].needs_browser)
+    batches = [_stage_batch(cache, FORMATS[name], todo[name], images) for name in order]
     progress = progress or Progress()
     for batch in batches:
         progress.converting(batch.fmt.name, list(batch.deck_ids))
     on_done = lambda batch, seconds: progress.converted(batch.fmt.name, seconds)  # noqa: E731
     no_browser: BrowserNotFoundError | None = None
     try:
-        conversion = start_batches(root, batches, themes, cache, on_done)
+        conversion = start_batches(root, batches, themes, cache, on_done, converter=converter)
     except BrowserNotFoundError as err:
         # HTML needs no browser: publish it so the instructor can still present, then report the PDFs.
         batches = [b for b in batches if not b.fmt.needs_browser]
         if not batches:
             raise
         no_browser = err
-        conversion = start_batches(root, batches, themes, cache, on_done)
+        conversion = start_batches(root, batches, themes, cache, on_done, converter=converter)
+    try:
+        catalog = bundle.load_catalog(root)
+        extra_files = generated_files()
+        for issue in schedule_issues(course):
+            say(f"aviso: {issue.format()}")
+        manifest = _manifest(root, inputs, jobs, course, catalog, extra_files)
+    except BaseException:
+        conversion.terminate()  # the data or the schedule are wrong: nothing is published
+        raise
 
     # 4. While marp-cli works, assemble the rest of the new dist/ next to the old one; swap at the end.
     staging = publish.new_staging(dist)
@@ -203,6 +240,8 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
         info = _stage_static(course, rendered, staging, catalog, extra_files)
         try:
             conversion.wait()
+            if owned and converter is not None:
+                converter.close(wait=None)  # Node closes its browser while we assemble dist/
         except BrowserNotFoundError as err:  # marp-cli could not open the browser it was given
             batches = [b for b in batches if not b.fmt.needs_browser]
             if not batches:
@@ -221,6 +260,7 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
         manifest_path_new.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         publish.swap(staging, dist)
         publish.write_stamps(cache, root, dist, stamps)
+        quick.write_inputs(cache, root, dist, None if selected else state)
         finished = True
     finally:
         if not finished:
@@ -230,9 +270,21 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
     if no_browser is not None:
         msg = f"dist/ tiene las presentaciones en HTML, pero no los PDF: {no_browser}"
         raise BrowserNotFoundError(msg)
-    _prune(outputs, {p.name for _, f, k in jobs for p in outputs.glob(f"{k}.{f.name}*")}, {f.name for _, f, _ in jobs})
+    _prune(outputs, {p.name for _, f, k in jobs for p in outputs.glob(f"{k}.{f.name}*")}, {f.name for _, f, _ in jobs},
+           since)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _pdfs_likely(cache: Path, root: Path, dist: Path, state: quick.InputState) -> bool:
+    """Whether the files that changed since the last build can change a PDF (only data files rarely do)."""
+    recorded = publish.read_json(quick.inputs_path(cache, root, dist))
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("archivos"), dict):
+        return True
+    before, now = recorded["archivos"], state.files
+    changed = {name for name in before.keys() | now.keys()
+               if (before.get(name) or [None] * 3)[2:] != (now.get(name) or [None] * 3)[2:]}
+    return not changed or any(not name.startswith(f"fuente:{DATA_DIR}/") for name in changed)
 
 
 def _plan_jobs(root: Path, rendered: list[RenderedDeck], formats: list[str], theme_digest: str,
@@ -377,55 +429,18 @@ def _cached(outputs: Path, key: str, fmt: Format) -> Path:
     return outputs / f"{key}.{fmt.name}{fmt.suffix}"
 
 
-def _prune(outputs: Path, keep: set[str], formats: set[str]) -> None:
+def _prune(outputs: Path, keep: set[str], formats: set[str], since: float = float("inf")) -> None:
     """Drop cached conversions of the formats just built that no current deck uses.
 
-    Without it the cache grows with every edit; formats not built this time keep their entries.
+    Without it the cache grows with every edit; formats not built this time keep their entries, and so do
+    entries written after `since` (the build started): `serve` converts newer edits while a build runs.
     """
     for path in outputs.iterdir():
         fmt = path.name.split(".")[1] if path.name.count(".") >= 2 else ""
         if fmt in formats and path.name not in keep:
+            try:
+                if path.stat().st_mtime >= since:
+                    continue
+            except OSError:
+                continue
             path.unlink(missing_ok=True)
-
-
-def _inputs_digest(root: Path, formats: list[str]) -> str:
-    """One hash over every file a build reads, the code that reads them and the tools it runs.
-
-    It lets a rebuild with nothing changed stop before rendering; any doubt falls through to the full build,
-    which compares the rendered outputs themselves.
-    """
-    sources = [root / "course.yaml"]
-    for folder in ("decks", "partials", "themes", DATA_DIR, facts.FACTS_DIR):
-        if (root / folder).is_dir():
-            sources += [p for p in (root / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    package = Path(__file__).parent
-    code = [p for p in package.rglob("*") if p.suffix in (".py", ".json") and "__pycache__" not in p.parts]
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "") or str(_git_head(root))
-    return _digest(
-        _tree_digest([p for p in sources if p.exists()], root),
-        _tree_digest(code, package),
-        marp_version(root), " ".join(formats), epoch,
-        os.environ.get("MARP_BUILD_URL_PUBLICA", ""),  # the published address changes the covers and the page
-    )
-
-
-def _git_head(root: Path) -> str:
-    """The current commit (PDF dates follow it), read from .git without starting git."""
-    head = root / ".git" / "HEAD"
-    try:
-        ref = head.read_text(encoding="utf-8").strip()
-        if ref.startswith("ref: "):
-            target = root / ".git" / ref[5:]
-            if target.is_file():
-                return target.read_text(encoding="utf-8").strip()
-            packed = (root / ".git" / "packed-refs").read_text(encoding="utf-8")
-            return next((line.split()[0] for line in packed.splitlines() if line.endswith(ref[5:])), ref)
-        return ref
-    except OSError:
-        return ""
-
-
-def _same_manifest(previous: object, manifest: dict) -> bool:
-    if not isinstance(previous, dict):
-        return False
-    return {k: v for k, v in previous.items() if k != "archivos"} == manifest

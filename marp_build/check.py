@@ -330,13 +330,24 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
     # Measurements are kept per HTML content: after an edit only the decks that changed are measured again,
     # and a check with nothing changed does not start Chromium at all.
     with ExitStack() as stack:
-        build(course.root, dist, ["html"])
         browsers: list = []  # Chromium starts only if something needs measuring
 
         def get_browser():
             if not browsers:
                 browsers.append(stack.enter_context(open_browser()))
             return browsers[0]
+
+        if any(memo.glob("*.json")):
+            build(course.root, dist, ["html"])
+        else:  # nothing measured yet: Chromium will be needed, open it while the HTML is built
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                built = pool.submit(build, course.root, dist, ["html"])
+                try:
+                    get_browser()
+                finally:
+                    built.result()
 
         meter = None
         used: set[str] = set()

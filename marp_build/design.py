@@ -171,26 +171,35 @@ _SVG_JS = """
 """
 
 
-def measure_diagram(browser, path: Path) -> DiagramInfo:
-    """Open one SVG in Chromium and ask the DevTools protocol which fonts drew its text."""
-    page = browser.new_page()
+def measure_diagram(browser, path: Path, page=None) -> DiagramInfo:
+    """Open one SVG in Chromium and ask the DevTools protocol which fonts drew its text.
+
+    `page`: a page to reuse (opening a page costs more than measuring a diagram); otherwise one is opened
+    and closed.
+    """
+    own = page is None
+    page = browser.new_page() if own else page
     try:
         page.goto(path.resolve().as_uri(), wait_until="load")
         page.evaluate("document.fonts ? document.fonts.ready.then(() => true) : true")
         cdp = page.context.new_cdp_session(page)
-        cdp.send("DOM.enable")
-        cdp.send("CSS.enable")
-        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-        nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "text, tspan"})["nodeIds"]
-        fonts: set[str] = set()
-        for node in nodes:
-            for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
-                if font.get("glyphCount", 0):
-                    fonts.add(font["familyName"])
+        try:
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+            nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "text, tspan"})["nodeIds"]
+            fonts: set[str] = set()
+            for node in nodes:
+                for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+                    if font.get("glyphCount", 0):
+                        fonts.add(font["familyName"])
+        finally:
+            cdp.detach()
         sizes = page.evaluate(_SVG_JS)
         return DiagramInfo(tuple(sorted(fonts)), float(sizes["min"]), float(sizes["viewbox"]))
     finally:
-        page.close()
+        if own:
+            page.close()
 
 
 def diagram_findings(
@@ -206,23 +215,30 @@ def diagram_findings(
     folder = dist / "img"
     if not folder.is_dir():
         return found, infos
-    for svg in sorted(folder.glob("*.svg")):
-        key = memo / f"{check._digest(svg.read_bytes(), _SVG_JS, 'diagrama')}.json"
-        used.add(key.name)
-        try:
-            data = json.loads(key.read_text(encoding="utf-8"))
-            info = DiagramInfo(tuple(data["fonts"]), float(data["min_size"]), float(data["viewbox_width"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            info = measure_diagram(get_browser(), svg)
-            key.write_text(json.dumps({"fonts": info.fonts, "min_size": info.min_size,
-                                       "viewbox_width": info.viewbox_width}), encoding="utf-8")
-        infos[svg.name] = info
-        other = [f for f in info.fonts if not f.startswith(COURSE_FONTS)]
-        if other:
-            found.append(check.Finding(
-                f"decks/img/{svg.name}", 1, "error", "fuente-diagrama",
-                f"el texto del diagrama se dibuja con {', '.join(other)} y no con la letra del curso; usa "
-                "font-family=\"Atkinson Hyperlegible Next\" (o Mono) en el SVG"))
+    pages: list = []  # one page for every diagram measured now
+    try:
+        for svg in sorted(folder.glob("*.svg")):
+            key = memo / f"{check._digest(svg.read_bytes(), _SVG_JS, 'diagrama')}.json"
+            used.add(key.name)
+            try:
+                data = json.loads(key.read_text(encoding="utf-8"))
+                info = DiagramInfo(tuple(data["fonts"]), float(data["min_size"]), float(data["viewbox_width"]))
+            except (OSError, ValueError, KeyError, TypeError):
+                if not pages:
+                    pages.append(get_browser().new_page())
+                info = measure_diagram(get_browser(), svg, pages[0])
+                key.write_text(json.dumps({"fonts": info.fonts, "min_size": info.min_size,
+                                           "viewbox_width": info.viewbox_width}), encoding="utf-8")
+            infos[svg.name] = info
+            other = [f for f in info.fonts if not f.startswith(COURSE_FONTS)]
+            if other:
+                found.append(check.Finding(
+                    f"decks/img/{svg.name}", 1, "error", "fuente-diagrama",
+                    f"el texto del diagrama se dibuja con {', '.join(other)} y no con la letra del curso; usa "
+                    "font-family=\"Atkinson Hyperlegible Next\" (o Mono) en el SVG"))
+    finally:
+        for page in pages:
+            page.close()
     return found, infos
 
 
@@ -240,7 +256,8 @@ def figures(root: Path, dist: Path | None = None) -> dict:
     `dist` defaults to root/dist (run `marp-build build` first). Needs Chromium.
     """
     from marp_build.browser import SlideMeter, open_browser
-    from marp_build.build import load, output_name
+    from marp_build.build import load
+    from marp_build.layout import output_name
     from marp_build.marp import FORMATS
     from marp_build.render import render_decks
 

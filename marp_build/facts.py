@@ -13,6 +13,7 @@ slide, the public sources page (dist/fuentes.html), the instructor's re-check li
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import sys
 from collections.abc import Iterable
@@ -142,6 +143,11 @@ def _parse_date(text: str, where: Issue, issues: list[Issue]) -> date | None:
         return None
 
 
+# Registries already read in this process, by folder: a build asks for it once per Jinja environment (decks,
+# pages, reports), and parsing YAML is the slow part. Reused only while every file has the same bytes.
+_LOADED: dict[tuple[str, int], tuple[tuple[tuple[str, bytes], ...], FactBook]] = {}
+
+
 def load_facts(root: Path, default_interval: int = DEFAULT_INTERVAL) -> FactBook:
     """Read every `hechos/*.yaml` (a course without the folder has an empty registry).
 
@@ -149,10 +155,24 @@ def load_facts(root: Path, default_interval: int = DEFAULT_INTERVAL) -> FactBook
         CourseFileError: a file is not valid YAML.
         SchemaError: every violation of the schema, a malformed key or date, a key defined twice.
     """
-    book = FactBook(default_interval=default_interval)
     folder = root / FACTS_DIR
     if not folder.is_dir():
-        return book
+        return FactBook(default_interval=default_interval)
+    try:
+        contents = tuple((path.name, path.read_bytes()) for path in sorted(folder.glob("*.y*ml")))
+    except OSError:
+        contents = None  # unreadable: the full reading below reports it
+    memo = (str(folder.resolve()), default_interval)
+    if contents is not None and memo in _LOADED and _LOADED[memo][0] == contents:
+        return FactBook(dict(_LOADED[memo][1].facts), default_interval)
+    book = _read_facts(folder, default_interval)
+    if contents is not None:
+        _LOADED[memo] = (contents, book)
+    return FactBook(dict(book.facts), default_interval)
+
+
+def _read_facts(folder: Path, default_interval: int) -> FactBook:
+    book = FactBook(default_interval=default_interval)
     issues: list[Issue] = []
     for path in sorted(folder.glob("*.y*ml")):
         display = f"{FACTS_DIR}/{path.name}"
@@ -192,18 +212,32 @@ def load_facts(root: Path, default_interval: int = DEFAULT_INTERVAL) -> FactBook
 # --- Templates -----------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=512)
+def _relative_name(name: str, root: Path) -> str:
+    try:
+        return Path(name).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return name
+
+
+@functools.lru_cache(maxsize=512)
+def _line_table(debug_info: str) -> tuple[tuple[int, int], ...]:
+    """Jinja's (template line, code line) pairs, parsed once per compiled template (Jinja parses per call)."""
+    return tuple(tuple(map(int, x.split("="))) for x in debug_info.split("&")) if debug_info else ()  # type: ignore[misc]
+
+
 def _call_site(root: Path) -> tuple[str, int]:
     """Template file (relative to the course root) and line of the innermost template frame on the stack."""
     frame = sys._getframe(2)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None:
-            name = template.filename or template.name or "?"
-            try:
-                name = Path(name).resolve().relative_to(root.resolve()).as_posix()
-            except ValueError:
-                pass
-            return name, template.get_corresponding_lineno(frame.f_lineno)
+            name = _relative_name(template.filename or template.name or "?", root)
+            table = getattr(template, "_debug_info", None)
+            if not isinstance(table, str):
+                return name, template.get_corresponding_lineno(frame.f_lineno)
+            # What `template.get_corresponding_lineno` does, without re-parsing the table on every call.
+            return name, next((t for t, code in reversed(_line_table(table)) if code <= frame.f_lineno), 1)
         frame = frame.f_back
     return "?", 1
 

