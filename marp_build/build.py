@@ -8,7 +8,6 @@ only the decks whose inputs changed, and a rebuild with nothing changed starts n
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -38,6 +37,7 @@ from marp_build.marp import (
     warm_up_browser,
 )
 from marp_build.model import Course, build_course, schedule_issues
+from marp_build.quick import digest
 from marp_build.rehearse import rehearse, render_report, write_scripts
 from marp_build.render import DATA_DIR, RenderedDeck, forget_tokenizers, render_decks
 from marp_build.schema import validate
@@ -79,17 +79,8 @@ def load(root: Path) -> Course:
     return build_course(source, root)
 
 
-def _digest(*parts: bytes | str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
-
-
 def _tree_digest(paths: Iterable[Path], base: Path) -> str:
-    return _digest(*(f"{p.relative_to(base).as_posix()}\0".encode() + p.read_bytes() for p in sorted(paths)))
+    return digest(*(f"{p.relative_to(base).as_posix()}\0".encode() + p.read_bytes() for p in sorted(paths)))
 
 
 def build(
@@ -297,7 +288,7 @@ def _plan_jobs(root: Path, rendered: list[RenderedDeck], formats: list[str], the
             # HTML links its images; PDF and PPTX embed them, so their bytes are part of the key.
             image_digest = _tree_digest(linked, root) if fmt.needs_browser else ""
             extra = presenter_script() if fmt.name == "html" else ""  # added to the HTML after marp-cli
-            key = _digest(version, fmt.name, " ".join(fmt.flags), theme_digest, image_digest, extra, item.markdown)
+            key = digest(version, fmt.name, " ".join(fmt.flags), theme_digest, image_digest, extra, item.markdown)
             jobs.append((item, fmt, key))
     return jobs
 
@@ -310,9 +301,9 @@ def _manifest(root: Path, inputs: str, jobs, course: Course, catalog: list[dict]
         "entradas": inputs,
         "salidas": {output_name(i.deck, f): k for i, f, k in jobs},
         "datos": _tree_digest(bundle.bundled_files(data), root) if data.is_dir() else "",
-        "extra": _digest(*extra_files.values()),
+        "extra": digest(*extra_files.values()),
         # The landing page and the rehearsal report depend on the partials, the course and the catalog.
-        "pagina": _digest(
+        "pagina": digest(
             _tree_digest([p for p in (root / "partials").glob("*") if p.is_file()], root),
             _tree_digest(list((root / "themes").glob("*.css")), root),
             json.dumps(course.data, sort_keys=True, ensure_ascii=False),

@@ -19,6 +19,7 @@ from marp_build.findings import Finding
 from marp_build.layout import published_names
 from marp_build.marp import HTML_ALLOWLIST
 from marp_build.model import Course, schedule_issues
+from marp_build.quick import digest
 from marp_build.rehearse import CUE_TOLERANCE, DEFAULT_WPM, decimal, rehearse
 from marp_build.render import DATA_DIR, RenderedDeck, Slide
 from marp_build.sources import outside_links
@@ -356,7 +357,7 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
         for item in rendered:
             html = dist / output_name(item.deck, FORMATS["html"])
             width, height = (794, 1123) if item.deck.kind == "guia" else (1280, 720)
-            key = memo / f"{_digest(html.read_bytes(), _MEASURE_JS, f'{width}x{height}')}.json"
+            key = memo / f"{digest(html.read_bytes(), _MEASURE_JS, f'{width}x{height}')}.json"
             used.add(key.name)
             cached = _read_measure(key)
             if cached is None:
@@ -370,7 +371,7 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
         if meter is not None:
             meter.close()
         landing = dist / "index.html"
-        key = memo / f"{_digest(landing.read_bytes(), 'pagina')}.json"
+        key = memo / f"{digest(landing.read_bytes(), 'pagina')}.json"
         used.add(key.name)
         try:
             remote = json.loads(key.read_text(encoding="utf-8"))
@@ -384,16 +385,6 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
         if stale.name not in used:
             stale.unlink(missing_ok=True)
     return found
-
-
-def _digest(*parts: bytes | str) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode("utf-8") if isinstance(part, str) else part)
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def _read_measure(path: Path):

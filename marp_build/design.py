@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from marp_build.quick import digest
 from marp_build.rehearse import count_words
 
 if TYPE_CHECKING:
@@ -218,7 +219,7 @@ def diagram_findings(
     pages: list = []  # one page for every diagram measured now
     try:
         for svg in sorted(folder.glob("*.svg")):
-            key = memo / f"{check._digest(svg.read_bytes(), _SVG_JS, 'diagrama')}.json"
+            key = memo / f"{digest(svg.read_bytes(), _SVG_JS, 'diagrama')}.json"
             used.add(key.name)
             try:
                 data = json.loads(key.read_text(encoding="utf-8"))
