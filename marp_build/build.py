@@ -139,8 +139,9 @@ def _build(root: Path, dist: Path, cache: Path, formats: list[str], only: Iterab
 
     # Something changed: start Node and marp-cli now, so they load while Python renders; and Chromium too,
     # when PDFs are wanted and the change can touch them.
-    own = LiveMarp.start(root, cache) if converter is None else None
-    if own is not None and any(FORMATS[f].needs_browser for f in formats) and (force or _pdfs_likely(cache, root, dist, state)):
+    own = (LiveMarp.adopt(root) or LiveMarp.start(root, cache)) if converter is None else None
+    if (own is not None and not own.browser_asked and any(FORMATS[f].needs_browser for f in formats)
+            and (force or quick.may_change_pdfs(root, dist, cache, formats))):
         warm_up_browser(own)
     finished = False
     try:
@@ -265,17 +266,6 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
            since)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _pdfs_likely(cache: Path, root: Path, dist: Path, state: quick.InputState) -> bool:
-    """Whether the files that changed since the last build can change a PDF (only data files rarely do)."""
-    recorded = publish.read_json(quick.inputs_path(cache, root, dist))
-    if not isinstance(recorded, dict) or not isinstance(recorded.get("archivos"), dict):
-        return True
-    before, now = recorded["archivos"], state.files
-    changed = {name for name in before.keys() | now.keys()
-               if (before.get(name) or [None] * 3)[2:] != (now.get(name) or [None] * 3)[2:]}
-    return not changed or any(not name.startswith(f"fuente:{DATA_DIR}/") for name in changed)
 
 
 def _plan_jobs(root: Path, rendered: list[RenderedDeck], formats: list[str], theme_digest: str,

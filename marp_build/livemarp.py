@@ -9,6 +9,7 @@ costs only the conversion itself. The argument lists are the ones the `marp` com
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -53,6 +54,7 @@ class LiveMarp:
         self._pending: dict[int, Future] = {}
         self._stderr: deque[str] = deque(maxlen=40)
         self.ready = threading.Event()
+        self.browser_asked = False
         threading.Thread(target=self._read, name="livemarp-salida", daemon=True).start()
         threading.Thread(target=self._drain, name="livemarp-errores", daemon=True).start()
 
@@ -75,6 +77,29 @@ class LiveMarp:
         except OSError:
             return None
 
+    # --- started early ----------------------------------------------------------------------------------
+
+    def hand_over(self, root: Path) -> None:
+        """Keep this converter for the build of `root` that this process is about to run (see `adopt`).
+
+        `marp-build build` starts it as soon as it knows something changed, before importing the rest of
+        marp-build; ended when the process exits if no build takes it.
+        """
+        global _WAITING
+        _WAITING = (root.resolve(), self)
+        atexit.register(_end_waiting)
+
+    @classmethod
+    def adopt(cls, root: Path) -> LiveMarp | None:
+        """The converter handed over for `root`, if it is still running."""
+        global _WAITING
+        waiting, _WAITING = _WAITING, None
+        if waiting is not None and waiting[0] == root.resolve() and waiting[1].alive():
+            return waiting[1]
+        if waiting is not None:
+            waiting[1].terminate()
+        return None
+
     # --- requests ---------------------------------------------------------------------------------------
 
     def run(self, argv: list[str]) -> Future:
@@ -93,6 +118,7 @@ class LiveMarp:
 
     def open_browser(self, browser: Path, timeout: int) -> Future:
         """Open `browser` now, as marp-cli would for a PDF: the PDF batches sent later find it running."""
+        self.browser_asked = True
         future: Future = Future()
         with self._lock:
             number = self._next
@@ -183,6 +209,16 @@ class LiveMarp:
             except subprocess.TimeoutExpired:
                 continue
         shutil.rmtree(self.profiles, ignore_errors=True)
+
+
+_WAITING: tuple[Path, LiveMarp] | None = None
+
+
+def _end_waiting() -> None:
+    global _WAITING
+    waiting, _WAITING = _WAITING, None
+    if waiting is not None:
+        waiting[1].terminate()
 
 
 def _remove_stale_profiles(temporary: Path) -> None:

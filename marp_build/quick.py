@@ -315,14 +315,60 @@ def quick_build(args: list[str]) -> bool:
     return True
 
 
+def start_converter(args: list[str]) -> None:
+    """Something changed: start Node with marp-cli (and Chromium, if PDFs will be printed) now, so they load
+    while the rest of marp-build is imported; the build takes them over (`LiveMarp.adopt`)."""
+    parsed = _parse_build(args)
+    if parsed is None:
+        return
+    root, _output, formats = parsed
+    root = root.resolve()
+    if not (root / "course.yaml").is_file():
+        return
+    from marp_build.livemarp import LiveMarp
+    from marp_build.marp import FORMATS, warm_up_browser
+
+    converter = LiveMarp.start(root, cache_folder(root))
+    if converter is None:
+        return
+    converter.hand_over(root)
+    dist = (_output or root / "dist").resolve()
+    if any(FORMATS[f].needs_browser for f in formats) and may_change_pdfs(root, dist, cache_folder(root), formats):
+        warm_up_browser(converter)
+
+
+def may_change_pdfs(root: Path, dist: Path, cache: Path, formats: list[str]) -> bool:
+    """Whether the inputs that changed since the last build can change a PDF (data files alone rarely do)."""
+    recorded = read_json(inputs_path(cache, root, dist))
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("archivos"), dict):
+        return True
+    if {k: recorded.get(k) for k in ("formatos", "epoca", "entorno")} != _setting(root, formats):
+        return True
+    known, current = recorded["archivos"], input_files(root)
+    changed = known.keys() ^ current.keys()
+    for name in known.keys() & current.keys():
+        try:
+            info = current[name].stat()
+            if [info.st_size, info.st_mtime_ns] != known[name][:2] and _sha(current[name]) != known[name][2]:
+                changed.add(name)
+        except (OSError, ValueError, TypeError):
+            return True
+    return not changed or any(not name.startswith("fuente:data_templates/") for name in changed)
+
+
 def main() -> int:
     """Entry point of the `marp-build` script: the no-op build here, everything else in `marp_build.cli`."""
+    args = sys.argv[1:]
     try:
-        done = quick_build(sys.argv[1:])
+        done = quick_build(args)
     except Exception:  # noqa: BLE001 - any doubt goes to the full command line, which reports properly
         done = False
     if done:
         raise SystemExit(0)
+    try:
+        start_converter(args)
+    except Exception:  # noqa: BLE001 - only a head start: the build starts its own converter otherwise
+        pass
     from marp_build.cli import main as full_main
 
     return full_main()

@@ -28,6 +28,7 @@ from jinja2.ext import Extension
 from marp_build import facts
 from marp_build.errors import Issue, MarpBuildError, TemplateError
 from marp_build.model import Course, Deck
+from marp_build.quick import cache_folder
 from marp_build.text import as_text, note_text
 
 __all__ = ["RenderedDeck", "Slide", "render_decks", "render_deck", "make_environment", "template_error", "DATA_DIR",
@@ -211,30 +212,55 @@ class _Helpers:
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory for the whole process: a build makes several environments (decks,
-    pages, reports) and would otherwise compile the same partials in each. Jinja checks every entry
-    against a hash of the template's source; the key adds the settings that change the compiled code."""
+    """Compiled templates kept for the whole process (a build makes several environments — decks, pages,
+    reports — that would otherwise compile the same partials in each) and on disk in the build cache, for the
+    next process: compiling the course's templates takes longer than rendering them. Jinja checks every
+    entry against a hash of the template's source; the key adds the settings that change the compiled code
+    and the Python that compiled it."""
 
-    def __init__(self) -> None:
-        self.codes: dict[tuple, tuple[str, object]] = {}
+    codes: dict[str, tuple[str, object]] = {}  # shared by every course this process renders
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
 
     @staticmethod
-    def _key(bucket: jinja2.bccache.Bucket) -> tuple:
+    def _key(bucket: jinja2.bccache.Bucket) -> str:
+        import importlib.util
+
         env = bucket.environment
-        return (bucket.key, env.autoescape, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
-                tuple(sorted(env.extensions)), type(env.undefined).__name__ if not isinstance(env.undefined, type)
-                else env.undefined.__name__)
+        undefined = env.undefined if isinstance(env.undefined, type) else type(env.undefined)
+        settings = (bucket.key, env.autoescape, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+                    tuple(sorted(env.extensions)), undefined.__name__, importlib.util.MAGIC_NUMBER.hex(),
+                    jinja2.__version__)
+        return hashlib.sha256(repr(settings).encode()).hexdigest()[:40]
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        found = self.codes.get(self._key(bucket))
-        if found is not None and found[0] == bucket.checksum:
+        import marshal
+
+        key = self._key(bucket)
+        found = self.codes.get(key)
+        if found is None:
+            try:
+                checksum, _, data = (self.folder / f"{key}.bin").read_bytes().partition(b"\n")
+                found = (checksum.decode("ascii"), marshal.loads(data))
+            except (OSError, ValueError, EOFError, TypeError):
+                return
+            self.codes[key] = found
+        if found[0] == bucket.checksum:
             bucket.code = found[1]  # type: ignore[assignment]
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.codes[self._key(bucket)] = (bucket.checksum, bucket.code)
+        import marshal
 
-
-_COMPILED = _CompiledTemplates()
+        key = self._key(bucket)
+        self.codes[key] = (bucket.checksum, bucket.code)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self.folder / f"{key}.{os.getpid()}.tmp"
+            temporary.write_bytes(bucket.checksum.encode("ascii") + b"\n" + marshal.dumps(bucket.code))
+            os.replace(temporary, self.folder / f"{key}.bin")
+        except OSError:
+            pass  # a read-only cache only costs time
 
 
 class _Remembered:
@@ -243,8 +269,6 @@ class _Remembered:
     the tokenizers (some 100 MB together) nor runs the validator again."""
 
     def __init__(self, root: Path, helpers: _Helpers):
-        from marp_build.quick import cache_folder
-
         self.folder = cache_folder(root) / "plantillas"
         self.helpers = helpers
 
@@ -301,7 +325,7 @@ def make_environment(root: Path) -> jinja2.Environment:
     """The Jinja environment every deck and guide is rendered with (templates named from the root)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root)),
-        bytecode_cache=_COMPILED,
+        bytecode_cache=_CompiledTemplates(cache_folder(root) / "jinja"),
         undefined=jinja2.StrictUndefined,  # a typo in a variable name is an error, never an empty string
         keep_trailing_newline=True,
         trim_blocks=True,
