@@ -13,7 +13,7 @@ from pathlib import Path
 from marp_build.doctor import find_browser
 from marp_build.errors import BrowserNotFoundError
 
-__all__ = ["SlideBox", "SlideMeter", "open_browser", "measure_slides", "remote_requests", "LOCAL_SCHEMES"]
+__all__ = ["SlideBox", "SlideMeter", "open_browser", "remote_requests", "block_remote", "LOCAL_SCHEMES"]
 
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 # Flags as the workplace probe found necessary: without the background-networking ones Chromium keeps
@@ -138,10 +138,8 @@ def open_browser() -> Iterator[object]:
             browser.close()
 
 
-def _blocking_page(browser, width: int, height: int):
-    """A page that lets only local requests through and records every other one."""
-    page = browser.new_page(viewport={"width": width, "height": height})
-    blocked: list[str] = []
+def block_remote(page, blocked: list[str]) -> None:
+    """Let only local requests through `page`; every other URL is aborted and appended to `blocked`."""
 
     def route(request_route):
         url = request_route.request.url
@@ -152,6 +150,13 @@ def _blocking_page(browser, width: int, height: int):
             request_route.abort()
 
     page.route("**/*", route)
+
+
+def _blocking_page(browser, width: int, height: int):
+    """A page that lets only local requests through and records every other one."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    blocked: list[str] = []
+    block_remote(page, blocked)
     return page, blocked
 
 
@@ -166,19 +171,11 @@ class SlideMeter:
         self.context = browser.new_context(java_script_enabled=False)
         self.page = self.context.new_page()
         self.blocked: list[str] = []
-        self.page.route("**/*", self._route)
-
-    def _route(self, request_route) -> None:
-        url = request_route.request.url
-        if url.startswith(LOCAL_SCHEMES):
-            request_route.continue_()
-        else:
-            self.blocked.append(url)
-            request_route.abort()
+        block_remote(self.page, self.blocked)
 
     def measure(self, html: Path, width: int = 1280, height: int = 720) -> tuple[list[SlideBox], list[str]]:
         """Every slide's extent in `html`, and the remote URLs loading it tried to fetch."""
-        self.blocked = []
+        self.blocked.clear()  # the route appends to this same list
         self.page.set_viewport_size({"width": width, "height": height})
         self.page.goto(html.resolve().as_uri(), wait_until="load")
         self.page.evaluate("document.fonts.ready.then(() => true)")
@@ -193,15 +190,6 @@ class SlideMeter:
 
     def close(self) -> None:
         self.context.close()
-
-
-def measure_slides(browser, html: Path, width: int = 1280, height: int = 720) -> tuple[list[SlideBox], list[str]]:
-    """Load one Marp HTML file offline; return every slide's extent and the remote requests it tried."""
-    meter = SlideMeter(browser)
-    try:
-        return meter.measure(html, width, height)
-    finally:
-        meter.close()
 
 
 def remote_requests(browser, html: Path, width: int = 1280, height: int = 800) -> list[str]:

@@ -8,7 +8,6 @@ only the decks whose inputs changed, and a rebuild with nothing changed starts n
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -22,6 +21,8 @@ from marp_build import bundle, facts, publish, quick
 from marp_build.diagrams import copy_images
 from marp_build.doctor import marp_version
 from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UnsafeSourceError, UsageError
+from marp_build.layout import IMAGES_DIR, generated_files, output_name
+from marp_build.layout import formats_for as _formats_for
 from marp_build.livemarp import LiveMarp
 from marp_build.load import load_course
 from marp_build.marp import (
@@ -35,7 +36,8 @@ from marp_build.marp import (
     start_batches,
     warm_up_browser,
 )
-from marp_build.model import Course, Deck, build_course, schedule_issues
+from marp_build.model import Course, build_course, schedule_issues
+from marp_build.quick import digest
 from marp_build.rehearse import rehearse, render_report, write_scripts
 from marp_build.render import DATA_DIR, RenderedDeck, forget_tokenizers, render_decks
 from marp_build.schema import validate
@@ -44,7 +46,6 @@ from marp_build.sources import outside_links
 __all__ = ["BuildResult", "Progress", "build", "load", "DEFAULT_FORMATS", "output_name"]
 
 DEFAULT_FORMATS = ("html", "pdf", "notas")
-IMAGES_DIR = "img"  # decks/img: diagrams linked from the decks, published as dist/img
 _IMAGE_RE = re.compile(r"""(?:\]\(|src=["'])(img/[^)"'\s]+)""")
 Reporter = Callable[[str], None]
 
@@ -78,32 +79,8 @@ def load(root: Path) -> Course:
     return build_course(source, root)
 
 
-def output_name(deck: Deck, fmt: Format) -> str:
-    """Where each output lives inside dist/."""
-    if deck.kind == "guia":
-        return f"guias/{deck.id}{fmt.suffix}"
-    if fmt.name == "notas":
-        return f"instructor/{deck.id}-notas{fmt.suffix}"
-    return f"{deck.id}{fmt.suffix}"
-
-
-def _digest(*parts: bytes | str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
-
-
-def _formats_for(deck: Deck, formats: Iterable[str]) -> list[Format]:
-    if deck.kind == "guia":  # printable guides: PDF (and HTML, which `check` measures); no notes or PPTX
-        return [FORMATS[f] for f in formats if f in ("html", "pdf")]
-    return [FORMATS[f] for f in formats]
-
-
 def _tree_digest(paths: Iterable[Path], base: Path) -> str:
-    return _digest(*(f"{p.relative_to(base).as_posix()}\0".encode() + p.read_bytes() for p in sorted(paths)))
+    return digest(*(f"{p.relative_to(base).as_posix()}\0".encode() + p.read_bytes() for p in sorted(paths)))
 
 
 def build(
@@ -240,7 +217,7 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
         conversion = start_batches(root, batches, themes, cache, on_done, converter=converter)
     try:
         catalog = bundle.load_catalog(root)
-        extra_files = _extra_bundle_files(root)
+        extra_files = generated_files()
         for issue in schedule_issues(course):
             say(f"aviso: {issue.format()}")
         manifest = _manifest(root, inputs, jobs, course, catalog, extra_files)
@@ -301,7 +278,7 @@ def _plan_jobs(root: Path, rendered: list[RenderedDeck], formats: list[str], the
             # HTML links its images; PDF and PPTX embed them, so their bytes are part of the key.
             image_digest = _tree_digest(linked, root) if fmt.needs_browser else ""
             extra = presenter_script() if fmt.name == "html" else ""  # added to the HTML after marp-cli
-            key = _digest(version, fmt.name, " ".join(fmt.flags), theme_digest, image_digest, extra, item.markdown)
+            key = digest(version, fmt.name, " ".join(fmt.flags), theme_digest, image_digest, extra, item.markdown)
             jobs.append((item, fmt, key))
     return jobs
 
@@ -314,9 +291,9 @@ def _manifest(root: Path, inputs: str, jobs, course: Course, catalog: list[dict]
         "entradas": inputs,
         "salidas": {output_name(i.deck, f): k for i, f, k in jobs},
         "datos": _tree_digest(bundle.bundled_files(data), root) if data.is_dir() else "",
-        "extra": _digest(*extra_files.values()),
+        "extra": digest(*extra_files.values()),
         # The landing page and the rehearsal report depend on the partials, the course and the catalog.
-        "pagina": _digest(
+        "pagina": digest(
             _tree_digest([p for p in (root / "partials").glob("*") if p.is_file()], root),
             _tree_digest(list((root / "themes").glob("*.css")), root),
             json.dumps(course.data, sort_keys=True, ensure_ascii=False),
@@ -353,13 +330,6 @@ def _check_images(root: Path, rendered: list[RenderedDeck]) -> None:
                                       "revisa el nombre o agrega el archivo", "imagen-falta"))
     if problems:
         raise TemplateError(*problems)
-
-
-def _extra_bundle_files(root: Path) -> dict[str, bytes]:
-    """Files generated into the bundle: the attendees' validar_datos.py (joined from datacheck) and its notebook."""
-    from datacheck.amalgamate import bundle_files
-
-    return bundle_files()
 
 
 def _store(batches: list[Batch], todo: dict[str, list[tuple[RenderedDeck, str]]], outputs: Path) -> None:

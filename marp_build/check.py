@@ -15,8 +15,11 @@ from urllib.parse import urlsplit
 
 from marp_build import design, doctor, facts, wordlist
 from marp_build.errors import BrowserNotFoundError, MarpBuildError
+from marp_build.findings import Finding
+from marp_build.layout import published_names
 from marp_build.marp import HTML_ALLOWLIST
 from marp_build.model import Course, schedule_issues
+from marp_build.quick import digest
 from marp_build.rehearse import CUE_TOLERANCE, DEFAULT_WPM, decimal, rehearse
 from marp_build.render import DATA_DIR, RenderedDeck, Slide
 from marp_build.sources import outside_links
@@ -38,20 +41,6 @@ _FILE_URL_RE = re.compile(r"""file:[^\s"')<>]*""", re.I)
 # Content may reach into the bottom padding, but not the strip where the footer and page number sit.
 _FOOTER_STRIP = 44
 _RIGHT_TOLERANCE = 4
-
-
-@dataclass(frozen=True)
-class Finding:
-    file: str
-    line: int
-    level: str  # "error" | "warning"
-    code: str
-    message: str
-
-    def format(self) -> str:
-        # The JSON keeps "error"/"warning"; people read Spanish.
-        level = "aviso" if self.level == "warning" else self.level
-        return f"{self.file}:{self.line}: {level}: [{self.code}] {self.message}"
 
 
 @dataclass
@@ -139,30 +128,9 @@ def _check_agenda(course: Course, rendered: list[RenderedDeck]) -> list[Finding]
     return found
 
 
-def _dist_names(course: Course, rendered: list[RenderedDeck]) -> set[str]:
-    """Every path a built dist/ holds, so local links can be resolved without building."""
-    from marp_build.build import IMAGES_DIR, _formats_for, output_name
-    from marp_build.marp import FORMATS
-
-    names = {"index.html", "datos-curso.zip", "fuentes.html"}
-    for item in rendered:
-        names |= {output_name(item.deck, f) for f in _formats_for(item.deck, FORMATS)}
-    data = course.root / DATA_DIR
-    if data.is_dir():
-        names |= {f"datos/{p.relative_to(data).as_posix()}" for p in data.rglob("*") if p.is_file()}
-        from marp_build.build import _extra_bundle_files
-
-        names |= {f"datos/{name}" for name in _extra_bundle_files(course.root)}
-    images = course.root / "decks" / IMAGES_DIR
-    if images.is_dir():
-        names |= {f"{IMAGES_DIR}/{p.name}" for p in images.iterdir()}
-        names |= {f"guias/{IMAGES_DIR}/{p.name}" for p in images.iterdir()}
-    return names
-
-
 def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> list[Finding]:
     found = []
-    dist_names = _dist_names(course, rendered)
+    dist_names = published_names(course, rendered)
     root = course.root
     for item in rendered:
         for slide, chunk in zip(item.slides, _slide_chunks(item)):
@@ -256,7 +224,7 @@ def _check_rehearsal(course: Course, rendered: list[RenderedDeck], wpm: int) -> 
     found = []
     plan = rehearse(course, rendered, wpm)
     for block in plan.blocks:
-        if block.estimate > block.budget * 1.1:
+        if block.late:
             found.append(Finding(block.source, block.line, "warning", "bloque-largo",
                                  f"el bloque {block.id} «{block.title}» se estima en {decimal(block.estimate)} min y "
                                  f"tiene {block.budget}; acorta las notas o las actividades (ver marp-build rehearse)"))
@@ -352,7 +320,8 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
     from contextlib import ExitStack
 
     from marp_build.browser import _MEASURE_JS, SlideMeter, open_browser, remote_requests
-    from marp_build.build import build, output_name
+    from marp_build.build import build
+    from marp_build.layout import output_name
     from marp_build.marp import FORMATS
 
     dist = workdir / "revision"
@@ -388,7 +357,7 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
         for item in rendered:
             html = dist / output_name(item.deck, FORMATS["html"])
             width, height = (794, 1123) if item.deck.kind == "guia" else (1280, 720)
-            key = memo / f"{_digest(html.read_bytes(), _MEASURE_JS, f'{width}x{height}')}.json"
+            key = memo / f"{digest(html.read_bytes(), _MEASURE_JS, f'{width}x{height}')}.json"
             used.add(key.name)
             cached = _read_measure(key)
             if cached is None:
@@ -402,7 +371,7 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
         if meter is not None:
             meter.close()
         landing = dist / "index.html"
-        key = memo / f"{_digest(landing.read_bytes(), 'pagina')}.json"
+        key = memo / f"{digest(landing.read_bytes(), 'pagina')}.json"
         used.add(key.name)
         try:
             remote = json.loads(key.read_text(encoding="utf-8"))
@@ -416,16 +385,6 @@ def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Pat
         if stale.name not in used:
             stale.unlink(missing_ok=True)
     return found
-
-
-def _digest(*parts: bytes | str) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode("utf-8") if isinstance(part, str) else part)
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def _read_measure(path: Path):
@@ -497,7 +456,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
     report.findings += design.static_findings(course, rendered)  # dividers back to back
     report.findings += _check_links_images_notes(course, rendered)
     report.findings += _check_rehearsal(course, rendered, wpm)
-    report.findings += [Finding(w.file, w.line, w.level, w.code, w.message) for w in wordlist.scan(root, rendered)]
+    report.findings += wordlist.scan(root, rendered)
     report.findings += _check_data(root)
     report.findings += facts.check_facts(course, rendered, fecha)  # dated facts against the class date
     if browser and not any(f.code in ("imagen-falta",) for f in report.findings):

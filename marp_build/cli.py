@@ -31,7 +31,9 @@ RootOption = Annotated[
 
 FechaOption = Annotated[
     str | None,
-    typer.Option("--fecha", help="Fecha de la clase (AAAA-MM-DD) para revisar los hechos; por defecto, fecha_clase de course.yaml."),
+    typer.Option(
+        "--fecha", help="Fecha de la clase (AAAA-MM-DD) para revisar los hechos; por defecto, fecha_clase de course.yaml."
+    ),
 ]
 
 
@@ -55,25 +57,37 @@ def _root() -> None:
     """Construye el curso de fine-tuning: presentaciones Marp (HTML y PDF), datos y página de descargas."""
 
 
-
 @app.command()
 def build(
     raiz: RootOption = Path("."),
     salida: Annotated[
         Path | None,
-        typer.Option("--salida", "--output", metavar="CARPETA",
-                     help="Carpeta de salida (por defecto dist/): nueva, vacía o creada antes por marp-build."),
+        typer.Option(
+            "--salida",
+            "--output",
+            metavar="CARPETA",
+            help="Carpeta de salida (por defecto dist/): nueva, vacía o creada antes por marp-build.",
+        ),
     ] = None,
     formato: Annotated[
         list[str] | None,
-        typer.Option("--formato", "--format", "-f", metavar="FORMATO",
-                     help="html, pdf, notas (PDF del instructor con notas) o pptx; se puede repetir."),
+        typer.Option(
+            "--formato",
+            "--format",
+            "-f",
+            metavar="FORMATO",
+            help="html, pdf, notas (PDF del instructor con notas) o pptx; se puede repetir.",
+        ),
     ] = None,
     solo: Annotated[
         list[str] | None,
-        typer.Option("--solo", "--only", metavar="ID", help="Convierte solo esta presentación (id de course.yaml); se puede repetir."),
+        typer.Option(
+            "--solo", "--only", metavar="ID", help="Convierte solo esta presentación (id de course.yaml); se puede repetir."
+        ),
     ] = None,
-    forzar: Annotated[bool, typer.Option("--forzar", "--force", help="Vuelve a convertir todo aunque nada haya cambiado.")] = False,
+    forzar: Annotated[
+        bool, typer.Option("--forzar", "--force", help="Vuelve a convertir todo aunque nada haya cambiado.")
+    ] = False,
 ) -> None:
     """Genera dist/: presentaciones HTML y PDF, guías, datos, ZIP y página de descargas."""
     from rich.progress import Progress as RichProgress
@@ -135,9 +149,14 @@ def check(
     raiz: RootOption = Path("."),
     como_json: Annotated[bool, typer.Option("--json", help="Imprime los hallazgos en JSON (para otras herramientas).")] = False,
     sin_navegador: Annotated[
-        bool, typer.Option("--sin-navegador", "--no-browser", help="Omite las revisiones que abren Chromium (desbordes, sin conexión).")
+        bool,
+        typer.Option(
+            "--sin-navegador", "--no-browser", help="Omite las revisiones que abren Chromium (desbordes, sin conexión)."
+        ),
     ] = False,
-    ppm: Annotated[int, typer.Option("--ppm", "--wpm", metavar="NÚMERO", help="Palabras por minuto para estimar el tiempo de las notas.")] = 150,
+    ppm: Annotated[
+        int, typer.Option("--ppm", "--wpm", metavar="NÚMERO", help="Palabras por minuto para estimar el tiempo de las notas.")
+    ] = 150,
     fecha: FechaOption = None,
 ) -> None:
     """Revisa el curso antes de clase: esquema, plantillas, tiempos, desbordes, imágenes, enlaces y datos."""
@@ -151,7 +170,8 @@ def check(
         for finding in report.findings:
             out_console.print(finding.format(), markup=False)
         out_console.print(
-            f"{plural(report.decks, 'documento', 'documentos')}, {plural(report.slides, 'diapositiva revisada', 'diapositivas revisadas')} "
+            f"{plural(report.decks, 'documento', 'documentos')}, "
+            f"{plural(report.slides, 'diapositiva revisada', 'diapositivas revisadas')} "
             f"en {_seconds(report.seconds)}: {plural(len(report.errors), 'error', 'errores')}, "
             f"{plural(len(report.warnings), 'aviso', 'avisos')}",
             markup=False,
@@ -164,7 +184,8 @@ def check(
 def rehearse(
     raiz: RootOption = Path("."),
     ppm: Annotated[
-        int, typer.Option("--ppm", "--wpm", metavar="NÚMERO", help="Palabras por minuto al hablar (150–200 es lo normal en español).")
+        int,
+        typer.Option("--ppm", "--wpm", metavar="NÚMERO", help="Palabras por minuto al hablar (150–200 es lo normal en español)."),
     ] = 150,
 ) -> None:
     """Estima si cada bloque cabe en sus minutos, a partir de las notas del orador y las actividades."""
@@ -187,25 +208,57 @@ def rehearse(
     for header in headers:
         table.add_column(header, justify="left" if header in ("Bloque", "Más pesada") else "right")
     for block in plan.blocks:
-        over = block.ratio > 1.1 or block.cue_minutes > block.budget
-        style = "red" if over else "yellow" if block.ratio > 1.0 else ""
+        over = block.late or block.cue_minutes > block.budget
+        style = "red" if over else "yellow" if block.tight else ""
         heaviest = block.heaviest(1)
         top = f"{heaviest[0][0].number}. {heaviest[0][0].title[:28]} ({decimal(heaviest[0][1])})" if heaviest else "—"
-        table.add_row(f"{block.id} {block.title}", f"{block.budget} min", str(len(block.slides)), str(block.words),
-                      decimal(block.talk_minutes), decimal(block.activity_minutes),
-                      f"{decimal(block.estimate)} ({block.ratio:.0%})".replace("%", " %"), decimal(block.cue_minutes),
-                      top, style=style)
-        for pause in (b for b in plan.breaks if b["despues_de"] in (block.id, block.id.split(".")[0])
-                      and block is _last_block_of(plan, b["despues_de"])):
-            table.add_row(f"{pause['titulo']} {pause['hora_inicio']}–{pause['hora_fin']}", f"{pause['minutos']} min",
-                          "", "", "", "", decimal(pause["minutos"]), decimal(pause["minutos"]), "", style="dim")
-    table.add_row("Total", f"{plan.budget} min", str(sum(len(b.slides) for b in plan.blocks)),
-                  str(sum(b.words for b in plan.blocks)), decimal(sum(b.talk_minutes for b in plan.blocks)),
-                  decimal(sum(b.activity_minutes for b in plan.blocks)), decimal(plan.estimate),
-                  decimal(plan.cue_minutes), "", style="bold")
+        table.add_row(
+            f"{block.id} {block.title}",
+            f"{block.budget} min",
+            str(len(block.slides)),
+            str(block.words),
+            decimal(block.talk_minutes),
+            decimal(block.activity_minutes),
+            f"{decimal(block.estimate)} ({block.ratio:.0%})".replace("%", " %"),
+            decimal(block.cue_minutes),
+            top,
+            style=style,
+        )
+        for pause in (
+            b
+            for b in plan.breaks
+            if b["despues_de"] in (block.id, block.id.split(".")[0]) and block is _last_block_of(plan, b["despues_de"])
+        ):
+            table.add_row(
+                f"{pause['titulo']} {pause['hora_inicio']}–{pause['hora_fin']}",
+                f"{pause['minutos']} min",
+                "",
+                "",
+                "",
+                "",
+                decimal(pause["minutos"]),
+                decimal(pause["minutos"]),
+                "",
+                style="dim",
+            )
+    table.add_row(
+        "Total",
+        f"{plan.budget} min",
+        str(sum(len(b.slides) for b in plan.blocks)),
+        str(sum(b.words for b in plan.blocks)),
+        decimal(sum(b.talk_minutes for b in plan.blocks)),
+        decimal(sum(b.activity_minutes for b in plan.blocks)),
+        decimal(plan.estimate),
+        decimal(plan.cue_minutes),
+        "",
+        style="bold",
+    )
     out_console.print(table)
-    out_console.print("Estimado: palabras de las notas más actividades. Indicado: la suma de las indicaciones "
-                      "«≈ min» escritas en las notas. Minutos en decimal: 1,5 = 1 min 30 s.", markup=False)
+    out_console.print(
+        "Estimado: palabras de las notas más actividades. Indicado: la suma de las indicaciones "
+        "«≈ min» escritas en las notas. Minutos en decimal: 1,5 = 1 min 30 s.",
+        markup=False,
+    )
     out_console.print("Informe con gráfico: dist/instructor/ensayo.html (se genera con `make slides`).", markup=False)
 
 
@@ -238,12 +291,21 @@ def hechos(raiz: RootOption = Path("."), fecha: FechaOption = None) -> None:
         statement = row.fact.statement if len(row.fact.statement) <= 70 else row.fact.statement[:69] + "…"
         due = ("vence " if row.fact.valid_until == row.due else "") + short_date(row.due)
         cites = str(len(row.cites)) if row.cites else "sin citar"
-        table.add_row(row.state, row.fact.key, statement, short_date(row.fact.checked), due, cites,
-                      row.fact.source_text, style=styles[row.state])
+        table.add_row(
+            row.state,
+            row.fact.key,
+            statement,
+            short_date(row.fact.checked),
+            due,
+            cites,
+            row.fact.source_text,
+            style=styles[row.state],
+        )
     out_console.print(table)
     counts = {state: sum(1 for r in rows if r.state == state) for state in styles}
     out_console.print(
-        f"{len(rows)} hechos — vencidos: {counts['vencido']} · por revisar: {counts['por revisar']} · al día: {counts['al día']}. "
+        f"{len(rows)} hechos — vencidos: {counts['vencido']} · por revisar: {counts['por revisar']} · "
+        f"al día: {counts['al día']}. "
         "Versión para imprimir: dist/instructor/hechos.html (se genera con `make slides`).",
         markup=False,
     )
@@ -254,10 +316,14 @@ def hechos(raiz: RootOption = Path("."), fecha: FechaOption = None) -> None:
 @app.command()
 def serve(
     raiz: RootOption = Path("."),
-    puerto: Annotated[int, typer.Option("--puerto", "--port", metavar="NÚMERO", help="Puerto local, de 1 a 65 535 (solo 127.0.0.1).")] = 8000,
+    puerto: Annotated[
+        int, typer.Option("--puerto", "--port", metavar="NÚMERO", help="Puerto local, de 1 a 65 535 (solo 127.0.0.1).")
+    ] = 8000,
     formato: Annotated[
         list[str] | None,
-        typer.Option("--formato", "--format", "-f", metavar="FORMATO", help="Formatos a regenerar en cada cambio (por defecto html)."),
+        typer.Option(
+            "--formato", "--format", "-f", metavar="FORMATO", help="Formatos a regenerar en cada cambio (por defecto html)."
+        ),
     ] = None,
 ) -> None:
     """Sirve dist/ en 127.0.0.1 y recarga el navegador cada vez que editas una plantilla, el tema o los datos."""
@@ -265,6 +331,7 @@ def serve(
 
     if not 1 <= puerto <= 65535:
         raise UsageError(f"--puerto {puerto}: el puerto debe ser un número de 1 a 65 535 (p. ej. 8000)")
+
     def say(message: str) -> None:
         err_console.print(f"· {message}", markup=False)
 
@@ -311,7 +378,9 @@ def _seconds(value: float, decimals: int = 1) -> str:
 
 def _check_wpm(wpm: int) -> None:
     if wpm <= 0:
-        raise UsageError(f"--ppm {wpm}: las palabras por minuto deben ser un número mayor que 0 (lo normal en español es 150–200)")
+        raise UsageError(
+            f"--ppm {wpm}: las palabras por minuto deben ser un número mayor que 0 (lo normal en español es 150–200)"
+        )
 
 
 def main() -> int:

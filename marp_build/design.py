@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from marp_build.quick import digest
 from marp_build.rehearse import count_words
 
 if TYPE_CHECKING:
     from marp_build.browser import SlideBox
-    from marp_build.check import Finding
+    from marp_build.findings import Finding
     from marp_build.model import Course
     from marp_build.render import RenderedDeck
 
@@ -218,7 +219,7 @@ def diagram_findings(
     pages: list = []  # one page for every diagram measured now
     try:
         for svg in sorted(folder.glob("*.svg")):
-            key = memo / f"{check._digest(svg.read_bytes(), _SVG_JS, 'diagrama')}.json"
+            key = memo / f"{digest(svg.read_bytes(), _SVG_JS, 'diagrama')}.json"
             used.add(key.name)
             try:
                 data = json.loads(key.read_text(encoding="utf-8"))
@@ -256,7 +257,8 @@ def figures(root: Path, dist: Path | None = None) -> dict:
     `dist` defaults to root/dist (run `marp-build build` first). Needs Chromium.
     """
     from marp_build.browser import SlideMeter, open_browser
-    from marp_build.build import load, output_name
+    from marp_build.build import load
+    from marp_build.layout import output_name
     from marp_build.marp import FORMATS
     from marp_build.render import render_decks
 

@@ -31,7 +31,7 @@ from marp_build.schema import schema_issues
 from marp_build.text import escape_text, note_text
 
 if TYPE_CHECKING:
-    from marp_build.check import Finding
+    from marp_build.findings import Finding
     from marp_build.model import Course, Deck
     from marp_build.render import RenderedDeck
 
@@ -411,7 +411,7 @@ def _places(cites: list[Citation]) -> str:
 def check_facts(course: Course, rendered: list[RenderedDeck], fecha: str | date | None = None) -> list[Finding]:
     """The class-date rules: expired cited facts (error), facts due for a re-check (warning), unknown keys in
     plain files (error), facts nothing cites (warning). Unknown keys in templates already fail rendering."""
-    from marp_build.check import Finding
+    from marp_build.findings import Finding
 
     root = course.root
     try:

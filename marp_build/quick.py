@@ -35,6 +35,17 @@ _RACY_NS = 2_000_000_000
 _LOCK = "construccion.lock"
 
 
+def digest(*parts: bytes | str) -> str:
+    """One SHA-256 over several parts, each length-prefixed (so ("ab", "c") and ("a", "bc") differ).
+    The cache keys, the manifest and `check`'s remembered measurements all use it."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

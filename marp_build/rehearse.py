@@ -31,6 +31,7 @@ _NUMBER = r"(\d+(?:[.,]\d+)?)\s*(min(?:utos?)?|s|seg(?:undos?)?)\b"
 _CUE_RE = re.compile(rf"≈\s*{_NUMBER}(?:\s*(?:más|\+)\s*{_NUMBER})?")
 # Cue and word-count estimate may differ by this share of the estimate before `check` warns.
 CUE_TOLERANCE = 0.25
+LATE_RATIO = 1.1  # a block estimated 10 % over its minutes is late (check, rehearse table, report, chart)
 
 
 def decimal(value: float, digits: int = 1) -> str:
@@ -91,6 +92,16 @@ class Block:
     @property
     def ratio(self) -> float:
         return self.estimate / self.budget if self.budget else 0.0
+
+    @property
+    def tight(self) -> bool:
+        """Estimated past its minutes (shown in yellow)."""
+        return self.ratio > 1.0
+
+    @property
+    def late(self) -> bool:
+        """Estimated more than LATE_RATIO over its minutes: `check` warns, the report shows it in red."""
+        return self.ratio > LATE_RATIO
 
     def slide_estimate(self, slide: Slide) -> float:
         """Talk time of one slide's notes plus its activity minutes."""
@@ -193,7 +204,7 @@ def bar_chart_svg(plan: Rehearsal) -> str:
     labels = [_label_lines(f"{b.id} {_plain(b.title)}") for b in plan.blocks]
     rows = [max(46, 20 + line_h * len(lines)) for lines in labels]
     height = sum(rows) + 56
-    top = max([b.budget for b in plan.blocks] + [b.estimate for b in plan.blocks] + [1]) * 1.1
+    top = max([b.budget for b in plan.blocks] + [b.estimate for b in plan.blocks] + [1]) * LATE_RATIO
     scale = bar_w / top
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 140} {height}" role="img" '
@@ -202,7 +213,7 @@ def bar_chart_svg(plan: Rehearsal) -> str:
     ]
     y = 10
     for block, lines, row in zip(plan.blocks, labels, rows):
-        color = "#1b6e3a" if block.ratio <= 1.0 else "#b34700" if block.ratio <= 1.1 else "#b3261e"
+        color = "#b3261e" if block.late else "#b34700" if block.tight else "#1b6e3a"
         middle = y + row / 2
         first = middle - (len(lines) - 1) * line_h / 2 + 6
         spans = "".join(f'<tspan x="0" y="{first + i * line_h:.1f}">{_xml(text)}</tspan>' for i, text in enumerate(lines))

@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from marp_build.errors import MarpBuildError
+from marp_build.findings import Finding
 from marp_build.load import load_yaml
 
-__all__ = ["WORDLIST_FILE", "WordFinding", "Rule", "load_rules", "scan"]
+__all__ = ["WORDLIST_FILE", "Rule", "load_rules", "scan"]
 
 WORDLIST_FILE = "palabras.yaml"
 
@@ -29,15 +31,6 @@ _MASKS = [
 ]
 _QUOTES = re.compile(r"«[^»\n]*»|“[^”\n]*”|\"[^\"\n]*\"")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-@dataclass(frozen=True)
-class WordFinding:
-    file: str
-    line: int
-    level: str  # "warning" (a word to change) or "error" (palabras.yaml itself is broken)
-    code: str  # "palabras" | "registro"
-    message: str
 
 
 @dataclass(frozen=True)
@@ -81,30 +74,30 @@ def _words_pattern(words: list[str]) -> str:
     return r"(?<![\w-])(?:" + "|".join(forms) + r")(?![\w-])"
 
 
-def load_rules(root: Path) -> tuple[list[str], list[Rule], list[WordFinding]]:
+def load_rules(root: Path) -> tuple[list[str], list[Rule], list[Finding]]:
     """The globs to scan and the rules of palabras.yaml; problems in the file itself come back as errors."""
     path = root / WORDLIST_FILE
     if not path.is_file():
         return [], [], []
     try:
         source = load_yaml(path, WORDLIST_FILE)
-    except Exception as err:  # noqa: BLE001 - CourseFileError carries the file:line message
-        return [], [], [WordFinding(WORDLIST_FILE, 1, "error", "palabras", str(err).split(": ", 1)[-1])]
+    except MarpBuildError as err:  # the file itself is broken: its records, as findings
+        return [], [], [Finding(WORDLIST_FILE, i.line or 1, "error", "palabras", i.message) for i in err.issues]
     data = source.data if isinstance(source.data, dict) else {}
-    errors: list[WordFinding] = []
+    errors: list[Finding] = []
     rules: list[Rule] = []
 
     def compile_(pattern: str, where: tuple) -> re.Pattern[str] | None:
         try:
             return re.compile(pattern, re.I | re.M)
         except re.error as err:
-            errors.append(WordFinding(WORDLIST_FILE, source.line_of(where), "error", "palabras",
+            errors.append(Finding(WORDLIST_FILE, source.line_of(where), "error", "palabras",
                                       f"la expresión {pattern!r} no es válida ({err}); corrígela"))
             return None
 
     for i, entry in enumerate(data.get("evitar") or []):
         if not isinstance(entry, dict) or not entry.get("usar") or not (entry.get("palabras") or entry.get("patron")):
-            errors.append(WordFinding(WORDLIST_FILE, source.line_of(("evitar", i)), "error", "palabras",
+            errors.append(Finding(WORDLIST_FILE, source.line_of(("evitar", i)), "error", "palabras",
                                       "cada entrada necesita `palabras` (o `patron`) y `usar`"))
             continue
         pattern = entry.get("patron") or _words_pattern([str(w) for w in entry["palabras"]])
@@ -114,7 +107,7 @@ def load_rules(root: Path) -> tuple[list[str], list[Rule], list[WordFinding]]:
                               tuple(entry.get("archivos") or ())))
     for i, entry in enumerate(data.get("registro") or []):
         if not isinstance(entry, dict) or not entry.get("archivos") or not entry.get("evitar"):
-            errors.append(WordFinding(WORDLIST_FILE, source.line_of(("registro", i)), "error", "palabras",
+            errors.append(Finding(WORDLIST_FILE, source.line_of(("registro", i)), "error", "palabras",
                                       "cada regla de registro necesita `trato`, `archivos` y `evitar`"))
             continue
         for k, pattern in enumerate(entry["evitar"]):
@@ -206,7 +199,7 @@ def _glob_match(relative: str, glob: str) -> bool:
     return re.fullmatch(regex, relative) is not None
 
 
-def scan(root: Path, rendered: list | None = None) -> list[WordFinding]:
+def scan(root: Path, rendered: list | None = None) -> list[Finding]:
     """Every word of the list found in the course's texts, in file and line order.
 
     With the rendered decks, the register rule also reads what templates pull in from course.yaml (a guide's
@@ -221,7 +214,7 @@ def scan(root: Path, rendered: list | None = None) -> list[WordFinding]:
     return sorted(found, key=lambda f: (f.file, f.line, f.code))
 
 
-def _scan_rendered(rendered: list, rules: list[Rule], found: list[WordFinding]) -> list[WordFinding]:
+def _scan_rendered(rendered: list, rules: list[Rule], found: list[Finding]) -> list[Finding]:
     extra = []
     for item in rendered:
         active = [r for r in rules if r.code == "registro" and _matches(item.deck.template, r.files)]
@@ -241,15 +234,15 @@ def _scan_rendered(rendered: list, rules: list[Rule], found: list[WordFinding]) 
             if len(words) > in_template:
                 rule = active[0]
                 listed = ", ".join(f"«{w}»" for w in dict.fromkeys(words))
-                extra.append(WordFinding(slide.source, slide.line, "warning", "registro",
+                extra.append(Finding(slide.source, slide.line, "warning", "registro",
                                          f"la diapositiva {slide.number} («{slide.title or 'sin título'}») muestra "
                                          f"{listed} con texto de course.yaml o de una variable: {rule.reason}; escribe ese "
                                          f"texto sin trato (infinitivo, «el», «la») o en su lugar: {rule.use}"))
     return extra
 
 
-def _scan_files(root: Path, globs: list[str], rules: list[Rule]) -> list[WordFinding]:
-    found: list[WordFinding] = []
+def _scan_files(root: Path, globs: list[str], rules: list[Rule]) -> list[Finding]:
+    found: list[Finding] = []
     files: dict[str, Path] = {}
     for glob in globs:
         for path in sorted(root.glob(glob)):
@@ -269,5 +262,5 @@ def _scan_files(root: Path, globs: list[str], rules: list[Rule]) -> list[WordFin
                 for match in rule.pattern.finditer(text):
                     word = " ".join(match.group(0).strip(" ¿¡.!?;:—").split())
                     what = f"«{word}» ({rule.reason})" if rule.code == "palabras" else f"«{word}»: {rule.reason}"
-                    found.append(WordFinding(relative, number, "warning", rule.code, f"{what}; en su lugar: {rule.use}"))
+                    found.append(Finding(relative, number, "warning", rule.code, f"{what}; en su lugar: {rule.use}"))
     return found

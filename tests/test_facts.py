@@ -251,7 +251,7 @@ def test_build_writes_sources_and_recheck_pages(course):
 
 # Templates whose facts already come from the registry. TODO (other helpers' files, still to migrate):
 # decks/03-practica.md.j2 and decks/guias/*.md.j2 — add them here once they cite hechos/.
-MIGRATED = sorted([*REPO.glob("decks/01*.md.j2"), *REPO.glob("decks/02*.md.j2"), *REPO.glob("partials/*.j2")])
+MIGRATED = sorted([*REPO.glob("decks/*.md.j2"), *REPO.glob("decks/guias/*.md.j2"), *REPO.glob("partials/*.j2")])
 _HAND_SOURCE_RE = re.compile(r"\b(?:Fuentes?|Consultad[oa]s?|consultad[oa]s? el)\b\s*:?.*(?:https?://|\.com|\.co/|\.org|\.ai/)")
 
 

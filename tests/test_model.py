@@ -182,13 +182,13 @@ def test_check_warns_on_placeholder_contacts(make_course):
 
 
 def test_published_build_carries_the_qr_code(make_course, monkeypatch):
-    from marp_build.build import _inputs_digest
+    from marp_build.quick import inputs_state
     from marp_build.render import render_decks
 
     root = make_course()
-    before = _inputs_digest(root, ["html"])
+    before = inputs_state(root, ["html"]).digest
     monkeypatch.setenv(URL_ENV, "https://equipo.github.io/curso/")
-    assert _inputs_digest(root, ["html"]) != before  # a cached dist/ without the address is not reused
+    assert inputs_state(root, ["html"]).digest != before  # a cached dist/ without the address is not reused
     deck = next(r for r in render_decks(build_course(load_course(root), root)) if r.deck.kind == "presentacion")
     assert "portada-qr" in deck.markdown and "Código QR: https://equipo.github.io/curso/" in deck.markdown
     assert "Materiales: https://equipo.github.io/curso/" in deck.markdown

@@ -15,13 +15,13 @@ import pytest
 
 from datacheck import report_lines, validate_path
 from datacheck.amalgamate import single_file
-from marp_build.build import _extra_bundle_files
+from marp_build.layout import generated_files
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _cells() -> list[str]:
-    notebook = json.loads(_extra_bundle_files(REPO)["codigo/validar_datos_colab.ipynb"])
+    notebook = json.loads(generated_files()["codigo/validar_datos_colab.ipynb"])
     return ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
 
 
@@ -36,7 +36,7 @@ def _write_embedded_files(cells: list[str], folder: Path) -> list[str]:
 
 
 def test_bundle_ships_one_generated_file_and_its_notebook(tmp_path: Path) -> None:
-    files = _extra_bundle_files(REPO)
+    files = generated_files()
     assert sorted(files) == ["codigo/validar_datos.py", "codigo/validar_datos_colab.ipynb"]
     assert files["codigo/validar_datos.py"].decode("utf-8") == single_file()
     assert _write_embedded_files(_cells(), tmp_path) == ["validar_datos.py"]
@@ -90,7 +90,7 @@ def test_embedded_validator_runs_without_the_package(tmp_path):
 
 
 def test_notebook_is_valid_nbformat() -> None:
-    raw = _extra_bundle_files(REPO)["codigo/validar_datos_colab.ipynb"]
+    raw = generated_files()["codigo/validar_datos_colab.ipynb"]
     assert [cell["id"] for cell in json.loads(raw)["cells"]] == [f"celda-{n}" for n in range(1, 8)]
     nbformat = pytest.importorskip("nbformat")  # installed with the notebook requirements
     nbformat.validate(nbformat.reads(raw.decode("utf-8"), as_version=4))
