@@ -20,7 +20,7 @@ from pathlib import Path
 from marp_build import bundle, facts, publish, quick
 from marp_build.diagrams import copy_images
 from marp_build.doctor import marp_version
-from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UnsafeSourceError, UsageError
+from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UsageError
 from marp_build.layout import IMAGES_DIR, generated_files, output_name
 from marp_build.layout import formats_for as _formats_for
 from marp_build.livemarp import LiveMarp
@@ -41,7 +41,7 @@ from marp_build.quick import digest
 from marp_build.rehearse import rehearse, render_report, write_scripts
 from marp_build.render import DATA_DIR, RenderedDeck, forget_tokenizers, render_decks
 from marp_build.schema import validate
-from marp_build.sources import outside_links
+from marp_build.sources import refuse_outside_links
 
 __all__ = ["BuildResult", "Progress", "build", "load", "DEFAULT_FORMATS", "output_name"]
 
@@ -161,9 +161,7 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
     since = time.time()  # cache entries written after this (by `serve`'s preview) are never pruned here
 
     # 1. Gather: everything that can fail on the user's sources fails here, before any file is written.
-    links = outside_links(root)
-    if links:
-        raise UnsafeSourceError(*(Issue(p.file, None, p.message, "enlace-simbolico") for p in links))
+    refuse_outside_links(root)
     course = load(root)
     selected = set(only) if only else None
     if selected:

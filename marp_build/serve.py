@@ -360,16 +360,13 @@ class LiveServer:
 
     def _preview_decks(self, changed: list[str]) -> list[str]:
         from marp_build import build as b
-        from marp_build.errors import UnsafeSourceError
         from marp_build.marp import FORMATS, stage_inputs, start_batches
         from marp_build.render import make_environment, render_deck
-        from marp_build.sources import outside_links
+        from marp_build.sources import refuse_outside_links
 
         preview = self._preview
         root = self.root
-        links = outside_links(root)
-        if links:
-            raise UnsafeSourceError("\n".join(problem.message for problem in links))
+        refuse_outside_links(root)
         course_bytes = (root / "course.yaml").read_bytes()
         if preview.course is None or course_bytes != preview.course_bytes or any(
                 not (root / d.template).is_file() for d in preview.course.decks):

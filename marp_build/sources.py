@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["SOURCE_FOLDERS", "outside_links", "LinkProblem"]
+__all__ = ["SOURCE_FOLDERS", "outside_links", "refuse_outside_links", "LinkProblem"]
 
 SOURCE_FOLDERS = ("decks", "partials", "themes", "data_templates")
 
@@ -58,3 +58,16 @@ def outside_links(root: Path) -> list[LinkProblem]:
                 "archivos de fuera: copia el archivo dentro del curso y borra el enlace",
             )))
     return found
+
+
+def refuse_outside_links(root: Path) -> None:
+    """Stop before reading anything when a source links outside the project (build and serve).
+
+    Raises:
+        UnsafeSourceError: one record per link, naming the file.
+    """
+    from marp_build.errors import Issue, UnsafeSourceError
+
+    links = outside_links(root)
+    if links:
+        raise UnsafeSourceError(*(Issue(p.file, None, p.message, "enlace-simbolico") for p in links))
