@@ -15,7 +15,12 @@ __all__ = ["CourseSource", "load_course", "load_yaml"]
 Path_ = tuple[str | int, ...]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (it does in the pinned wheels): the facts registry and course.yaml
+# parse about ten times faster than with the pure-Python one, with the same nodes and line marks.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):
     """SafeLoader that keeps dates as text: `revisado: 2026-11-30` must stay the string the schema expects."""
 
 
