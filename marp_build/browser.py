@@ -179,13 +179,9 @@ class SlideMeter:
         self.page.set_viewport_size({"width": width, "height": height})
         self.page.goto(html.resolve().as_uri(), wait_until="load")
         self.page.evaluate("document.fonts.ready.then(() => true)")
-        raw = self.page.evaluate(_MEASURE_JS)
-        boxes = [
-            SlideBox(r["width"], r["height"], r["bottom"], r["right"], r["paddingBottom"], r["paddingRight"],
-                     tuple(r["clipped"]), tuple(r["empty"]), tuple(tuple(x) for x in r["texts"]), r["text"],
-                     tuple(tuple(x) for x in r["images"]), r["last"])
-            for r in raw
-        ]
+        from marp_build.measures import boxes_from_raw
+
+        boxes = boxes_from_raw(self.page.evaluate(_MEASURE_JS))
         return boxes, list(self.blocked)
 
     def close(self) -> None:

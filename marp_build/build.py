@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from marp_build import bundle, facts, publish, quick
+from marp_build import bundle, design, facts, measures, publish, quick
+from marp_build.browser import _MEASURE_JS
 from marp_build.diagrams import copy_images
 from marp_build.doctor import marp_version
 from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UsageError
@@ -203,16 +204,26 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
     for batch in batches:
         progress.converting(batch.fmt.name, list(batch.deck_ids))
     on_done = lambda batch, seconds: progress.converted(batch.fmt.name, seconds)  # noqa: E731
+    # The printed pages are measured for `check` as they are printed (see measures.py): PDF only, once per deck.
+    printed = {(item.deck.id): key for item, fmt, key in jobs if fmt.name == "pdf"}
+    memo = measures.memo_folder(root)
+
+    def measure(batch: Batch, deck_id: str):
+        if batch.fmt.name != "pdf" or (memo / f"{measures.printed_key(printed[deck_id])}.json").is_file():
+            return None
+        return _MEASURE_JS, batch.output_dir / f"{deck_id}.medidas.json"
+
     no_browser: BrowserNotFoundError | None = None
     try:
-        conversion = start_batches(root, batches, themes, cache, on_done, converter=converter)
+        conversion = start_batches(root, batches, themes, cache, on_done, converter=converter, measure=measure)
     except BrowserNotFoundError as err:
         # HTML needs no browser: publish it so the instructor can still present, then report the PDFs.
         batches = [b for b in batches if not b.fmt.needs_browser]
         if not batches:
             raise
         no_browser = err
-        conversion = start_batches(root, batches, themes, cache, on_done, converter=converter)
+        conversion = start_batches(root, batches, themes, cache, on_done, converter=converter, measure=measure)
+    diagrams = _measure_diagrams(converter, batches, memo)
     try:
         catalog = bundle.load_catalog(root)
         extra_files = generated_files()
@@ -238,6 +249,7 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
                 raise
             no_browser = err
         todo = {b.fmt.name: todo[b.fmt.name] for b in batches}
+        _keep_measures(batches, printed, memo, diagrams)
         _store(batches, todo, outputs)
         result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
         _stage_outputs(info, rendered, all_jobs, outputs, staging, course)
@@ -310,6 +322,50 @@ def _stage_batch(cache: Path, fmt: Format, items: list[tuple[RenderedDeck, str]]
     if out_dir.exists():
         shutil.rmtree(out_dir)
     return Batch(fmt, input_dir, out_dir, tuple(i.deck.id for i, _ in items))
+
+
+def _measure_diagrams(converter: LiveMarp | None, batches: list[Batch], memo: Path):
+    """Have the converter's browser measure the diagrams `check` has no measurement of (see design.py).
+
+    Returns (future, SVG files sent), or None when nothing is sent: no converter, no PDF, all measured.
+    """
+    pdf = next((b for b in batches if b.fmt.name == "pdf"), None)
+    if converter is None or pdf is None or not converter.alive():
+        return None
+    svgs = [svg for svg in sorted((pdf.input_dir / IMAGES_DIR).glob("*.svg"))
+            if not (memo / f"{design.diagram_key(svg.read_bytes())}.json").is_file()]
+    return (converter.diagrams(svgs, design.SVG_JS), svgs) if svgs else None
+
+
+def _keep_measures(batches: list[Batch], printed: dict[str, str], memo: Path, diagrams) -> None:
+    """Store what the converter measured while printing, for `check` (a missing measurement is made there)."""
+    pdf = next((b for b in batches if b.fmt.name == "pdf"), None)
+    if pdf is None:
+        return
+    names = measures.image_names(pdf.input_dir / IMAGES_DIR)
+    for deck_id in pdf.deck_ids:
+        raw = pdf.output_dir / f"{deck_id}.medidas.json"
+        measured = measures.from_printed(raw, names) if raw.is_file() else None
+        if measured is not None:
+            measures.write_slides(memo / f"{measures.printed_key(printed[deck_id])}.json", *measured)
+    if diagrams is not None:
+        future, svgs = diagrams
+        try:
+            code, output = future.result(timeout=60)
+            results = json.loads(output) if code == 0 else None
+        except (TimeoutError, ValueError):
+            results = None
+        if isinstance(results, list) and len(results) == len(svgs):
+            for svg, result in zip(svgs, results):
+                design.write_diagram(memo / f"{design.diagram_key(svg.read_bytes())}.json", result)
+
+
+def printed_measure_keys(root: Path, rendered: list[RenderedDeck]) -> dict[str, str]:
+    """For each deck printed to PDF, the key of the measurement its printing leaves (see measures.py)."""
+    themes = prepare_themes(root / "themes", quick.cache_folder(root) / "temas")
+    jobs = _plan_jobs(root, rendered, ["pdf"], _tree_digest(themes, quick.cache_folder(root) / "temas"),
+                      marp_version(root))
+    return {item.deck.id: measures.printed_key(key) for item, _fmt, key in jobs}
 
 
 def _check_images(root: Path, rendered: list[RenderedDeck]) -> None:

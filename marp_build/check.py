@@ -10,16 +10,17 @@ import json
 import re
 import time
 from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from marp_build import design, doctor, facts, wordlist
+from marp_build import design, doctor, facts, measures, wordlist
 from marp_build.errors import BrowserNotFoundError, MarpBuildError
 from marp_build.findings import Finding
 from marp_build.layout import published_names
 from marp_build.marp import HTML_ALLOWLIST
 from marp_build.model import Course, schedule_issues
-from marp_build.quick import digest
+from marp_build.quick import cache_folder, digest
 from marp_build.rehearse import CUE_TOLERANCE, DEFAULT_WPM, decimal, rehearse
 from marp_build.render import DATA_DIR, RenderedDeck, Slide
 from marp_build.sources import outside_links
@@ -315,87 +316,134 @@ def _check_environment(root: Path) -> list[Finding]:
     ]
 
 
-def _check_in_browser(course: Course, rendered: list[RenderedDeck], workdir: Path) -> list[Finding]:
-    """Build the HTML (cached when unchanged), then measure every slide and count remote requests."""
-    from contextlib import ExitStack
+def _check_in_browser(course: Course, rendered: list[RenderedDeck]) -> list[Finding]:
+    """Measure every slide and diagram, and look for requests to the network, in Chromium.
 
-    from marp_build.browser import _MEASURE_JS, SlideMeter, open_browser, remote_requests
-    from marp_build.build import build
-    from marp_build.layout import output_name
+    A build that printed the PDFs measured the slides and diagrams already (measures.py): they are read, and
+    Chromium is opened only for what nobody measured (after an edit, the decks that changed), on the HTML
+    of a build into the cache (its conversions cached when unchanged).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+    from contextlib import ExitStack
+    from tempfile import TemporaryDirectory
+
+    from marp_build.browser import _MEASURE_JS, SlideMeter, open_browser
+    from marp_build.build import build, printed_measure_keys
+    from marp_build.diagrams import copy_images
+    from marp_build.layout import IMAGES_DIR, output_name
     from marp_build.marp import FORMATS
 
-    dist = workdir / "revision"
-    memo = workdir / "medidas"
+    root = course.root
+    work = cache_folder(root)
+    memo = measures.memo_folder(root)
     memo.mkdir(parents=True, exist_ok=True)
+    printed = printed_measure_keys(root, rendered)
     found = []
-    # Measurements are kept per HTML content: after an edit only the decks that changed are measured again,
-    # and a check with nothing changed does not start Chromium at all.
     with ExitStack() as stack:
         browsers: list = []  # Chromium starts only if something needs measuring
+        built: list[Path] = []  # the HTML build, made only if a deck needs measuring
 
         def get_browser():
             if not browsers:
                 browsers.append(stack.enter_context(open_browser()))
             return browsers[0]
 
-        if any(memo.glob("*.json")):
-            build(course.root, dist, ["html"])
-        else:  # nothing measured yet: Chromium will be needed, open it while the HTML is built
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                built = pool.submit(build, course.root, dist, ["html"])
-                try:
-                    get_browser()
-                finally:
-                    built.result()
+        def html_build() -> Path:
+            if not built:
+                dist = work / "revision"
+                with ThreadPoolExecutor(max_workers=1) as pool:  # Chromium opens while the HTML is built
+                    done = pool.submit(build, root, dist, ["html"])
+                    try:
+                        get_browser()
+                    finally:
+                        done.result()
+                built.append(dist)
+            return built[0]
 
         meter = None
         used: set[str] = set()
-        diagram_found, diagrams = design.diagram_findings(get_browser, dist, memo, used)  # design rules
+        images = root / "decks" / IMAGES_DIR
+        svgs = Path(stack.enter_context(TemporaryDirectory(prefix="diagramas-", dir=work)))
+        if images.is_dir():
+            copy_images(images, svgs)  # as published: the course font embedded
+        diagram_found, diagrams = design.diagram_findings(get_browser, svgs, memo, used)  # design rules
         found += diagram_found
         for item in rendered:
-            html = dist / output_name(item.deck, FORMATS["html"])
-            width, height = (794, 1123) if item.deck.kind == "guia" else (1280, 720)
-            key = memo / f"{digest(html.read_bytes(), _MEASURE_JS, f'{width}x{height}')}.json"
+            key = memo / f"{printed.get(item.deck.id, '-')}.json"
+            measured = measures.read_slides(key) if item.deck.id in printed else None
+            if measured is None:  # nobody printed this version: measure its HTML
+                html = html_build() / output_name(item.deck, FORMATS["html"])
+                width, height = (794, 1123) if item.deck.kind == "guia" else (1280, 720)
+                key = memo / f"{digest(html.read_bytes(), _MEASURE_JS, f'{width}x{height}')}.json"
+                measured = measures.read_slides(key)
+                if measured is None:
+                    meter = meter or SlideMeter(get_browser())
+                    measured = meter.measure(html, width, height)
+                    measures.write_slides(key, *measured)
             used.add(key.name)
-            cached = _read_measure(key)
-            if cached is None:
-                meter = meter or SlideMeter(get_browser())
-                boxes, blocked = meter.measure(html, width, height)
-                key.write_text(json.dumps({"boxes": [asdict(b) for b in boxes], "blocked": blocked}), encoding="utf-8")
-            else:
-                boxes, blocked = cached
+            boxes, blocked = measured
             found += _slide_findings(course, item, boxes, blocked)
             found += design.slide_findings(course, item, boxes, diagrams)  # type scale, words, layout
         if meter is not None:
             meter.close()
-        landing = dist / "index.html"
-        key = memo / f"{digest(landing.read_bytes(), 'pagina')}.json"
-        used.add(key.name)
-        try:
-            remote = json.loads(key.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            remote = remote_requests(get_browser(), landing)
-            key.write_text(json.dumps(remote), encoding="utf-8")
-        for url in dict.fromkeys(remote):
-            found.append(Finding("partials/landing.html.j2", 1, "error", "sin-conexion",
-                                 f"la página de descargas pide {url} a internet; usa solo archivos locales"))
+    for url in _landing_requests(course, work):
+        found.append(Finding("partials/landing.html.j2", 1, "error", "sin-conexion",
+                             f"la página de descargas pide {url} a internet; usa solo archivos locales"))
     for stale in memo.glob("*.json"):
         if stale.name not in used:
             stale.unlink(missing_ok=True)
     return found
 
 
-def _read_measure(path: Path):
-    from marp_build.browser import SlideBox
+class _Loads(HTMLParser):
+    """The URLs a static page makes the browser fetch on opening: sources, stylesheets, icons, CSS url()."""
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        boxes = [SlideBox(**{k: tuple(v) if isinstance(v, list) else v for k, v in b.items()}) for b in data["boxes"]]
-        return boxes, list(data["blocked"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        values = {name: value or "" for name, value in attrs}
+        for name in ("src", "poster", "data", "background"):
+            if values.get(name):
+                self.urls.append(values[name].strip())
+        if values.get("srcset"):
+            self.urls += [part.split()[0] for part in values["srcset"].split(",") if part.strip()]
+        if tag == "link" and values.get("href") and values.get("rel", "").lower() not in ("alternate", "canonical"):
+            self.urls.append(values["href"].strip())
+        if values.get("style"):
+            self.urls += _css_urls(values["style"])
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.urls += _css_urls(data)
+
+
+_CSS_URL_RE = re.compile(r"""url\(\s*["']?([^"')\s]+)|@import\s+["']([^"']+)""", re.I)
+
+
+def _css_urls(css: str) -> list[str]:
+    return [a or b for a, b in _CSS_URL_RE.findall(css)]
+
+
+def _landing_requests(course: Course, work: Path) -> list[str]:
+    """The URLs outside the computer that the landing page fetches on opening. It has no scripts (the
+    build would not publish them), so what it fetches is what its markup and its CSS name."""
+    from tempfile import TemporaryDirectory
+
+    from marp_build.bundle import LandingInfo, render_landing
+
+    work.mkdir(parents=True, exist_ok=True)
+    with TemporaryDirectory(prefix="pagina-", dir=work) as tmp:
+        page = render_landing(course, LandingInfo(), Path(tmp) / "index.html").read_text(encoding="utf-8")
+    parser = _Loads()
+    parser.feed(page)
+    return [u for u in dict.fromkeys(parser.urls) if urlsplit(u).scheme.lower() not in ("", "data", "blob", "about")]
 
 
 def _slide_findings(course: Course, item: RenderedDeck, boxes, blocked: list[str]) -> list[Finding]:
@@ -461,7 +509,7 @@ def run_check(root: Path, *, browser: bool = True, wpm: int = DEFAULT_WPM, fecha
     report.findings += facts.check_facts(course, rendered, fecha)  # dated facts against the class date
     if browser and not any(f.code in ("imagen-falta",) for f in report.findings):
         try:
-            report.findings += _check_in_browser(course, rendered, root / ".cache" / "marp-build")
+            report.findings += _check_in_browser(course, rendered)
         except BrowserNotFoundError as err:
             report.findings.append(Finding("(entorno)", 0, "error", "entorno", str(err)))
         except MarpBuildError as err:

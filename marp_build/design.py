@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from marp_build.render import RenderedDeck
 
 __all__ = ["FLOORS", "MAX_WORDS", "COURSE_FONTS", "static_findings", "slide_findings", "diagram_findings",
+           "SVG_JS", "diagram_key", "write_diagram",
            "DiagramInfo", "measure_diagram", "figures"]
 
 # Smallest font size allowed per tier, in CSS px at the slide's own size (1280×720 or A4 at 96 dpi).
@@ -172,6 +173,26 @@ _SVG_JS = """
 """
 
 
+SVG_JS = _SVG_JS
+
+
+def diagram_key(svg: bytes) -> str:
+    """The key of one diagram's measurement (the SVG as published, course font embedded)."""
+    return digest(svg, _SVG_JS, "diagrama")
+
+
+def write_diagram(path: Path, measured: dict) -> None:
+    """Store what livemarp.js measured of one diagram ({fonts, medida: what _SVG_JS returned})."""
+    info = DiagramInfo(tuple(measured["fonts"]), float(measured["medida"]["min"]), float(measured["medida"]["viewbox"]))
+    _write_info(path, info)
+
+
+def _write_info(path: Path, info: DiagramInfo) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"fonts": list(info.fonts), "min_size": info.min_size,
+                                "viewbox_width": info.viewbox_width}), encoding="utf-8")
+
+
 def measure_diagram(browser, path: Path, page=None) -> DiagramInfo:
     """Open one SVG in Chromium and ask the DevTools protocol which fonts drew its text.
 
@@ -204,22 +225,23 @@ def measure_diagram(browser, path: Path, page=None) -> DiagramInfo:
 
 
 def diagram_findings(
-    get_browser: Callable[[], object], dist: Path, memo: Path, used: set[str]
+    get_browser: Callable[[], object], folder: Path, memo: Path, used: set[str]
 ) -> tuple[list[Finding], dict[str, DiagramInfo]]:
-    """Every SVG of the built course drawn in the course font; returns findings and what was measured.
+    """Every SVG in `folder` (as published: course font embedded) drawn in the course font; returns findings
+    and what was measured.
 
-    Measurements are cached per SVG content (memo/<digest>.json), like the slides'.
+    Measurements are kept per SVG content (memo/<key>.json), like the slides'; a build that printed PDFs
+    already made them, so `get_browser` (opening Chromium) is called only for a diagram nobody measured.
     """
     check = _check()
     found: list[Finding] = []
     infos: dict[str, DiagramInfo] = {}
-    folder = dist / "img"
     if not folder.is_dir():
         return found, infos
     pages: list = []  # one page for every diagram measured now
     try:
         for svg in sorted(folder.glob("*.svg")):
-            key = memo / f"{digest(svg.read_bytes(), _SVG_JS, 'diagrama')}.json"
+            key = memo / f"{diagram_key(svg.read_bytes())}.json"
             used.add(key.name)
             try:
                 data = json.loads(key.read_text(encoding="utf-8"))
@@ -228,8 +250,7 @@ def diagram_findings(
                 if not pages:
                     pages.append(get_browser().new_page())
                 info = measure_diagram(get_browser(), svg, pages[0])
-                key.write_text(json.dumps({"fonts": info.fonts, "min_size": info.min_size,
-                                           "viewbox_width": info.viewbox_width}), encoding="utf-8")
+                _write_info(key, info)
             infos[svg.name] = info
             other = [f for f in info.fonts if not f.startswith(COURSE_FONTS)]
             if other:

@@ -13,9 +13,17 @@
  * when this process ends). And before printing, the page waits for its fonts and images rather than for
  * half a second of network silence (see `readyWhenLoaded`).
  *
- * Protocol, one JSON object per line. In (stdin): {"id": 1, "argv": [...]} runs marp-cli; {"id": 2, "cmd":
- * "navegador", "ruta": "/usr/bin/chromium", "espera": 120} opens that browser ahead of the first PDF; {"id": 0,
- * "cmd": "exit"} (or the end of stdin) closes the browser and ends the process. Out (stdout, each line
+ * Its pages load only our own bytes: every request that would leave the computer is refused and reported
+ * (see `guardPage`).
+ *
+ * Protocol, one JSON object per line. In (stdin): {"id": 1, "argv": [...]} runs marp-cli, and with "medir":
+ * {"js": "() => ...", "salida": "/path.json"} the page it prints is also measured with that function, and the
+ * result written there with the URLs the page tried to fetch (`check` reads it: the build's pages measured
+ * once); {"id": 2, "cmd": "navegador", "ruta": "/usr/bin/chromium", "espera": 120} opens that browser ahead
+ * of the first PDF; {"id": 3, "cmd": "diagramas", "archivos": [...], "js": "() => ..."} opens each SVG file
+ * and answers, in "output", a JSON list of {fonts, medida} (the platform fonts that drew its text and what
+ * the function returned); {"id": 0, "cmd": "exit"} (or the end of stdin) closes the browser and ends the
+ * process. Out (stdout, each line
  * prefixed with "@@livemarp "): {"ready": true} once marp-cli is loaded, then {"id": 1, "code": 0,
  * "output": "..."} per request, in the order they finish.
  *
@@ -41,7 +49,7 @@ const route = (fallback) =>
   function (...args) {
     const store = captured.getStore()
     if (store === undefined) return fallback(...args)
-    store.push(args.map((a) => (typeof a === 'string' ? a : require('node:util').inspect(a))).join(' '))
+    store.output.push(args.map((a) => (typeof a === 'string' ? a : require('node:util').inspect(a))).join(' '))
     return true
   }
 for (const name of ['log', 'info', 'warn', 'error', 'debug']) {
@@ -50,7 +58,7 @@ for (const name of ['log', 'info', 'warn', 'error', 'debug']) {
 const writeThrough = (chunk) => {
   const store = captured.getStore()
   if (store === undefined) return null
-  store.push(String(chunk).replace(/\n$/, ''))
+  store.output.push(String(chunk).replace(/\n$/, ''))
   return true
 }
 const realStdoutWrite = process.stdout.write.bind(process.stdout)
@@ -88,7 +96,7 @@ const launchOnce = (options = {}) => {
         get(target, prop) {
           // marp-cli closes "its" browser after each conversion: the shared one stays open.
           if (prop === 'close') return async () => undefined
-          if (prop === 'newPage') return async (...args) => readyWhenLoaded(await target.newPage(...args))
+          if (prop === 'newPage') return async (...args) => readyWhenLoaded(await guardPage(await target.newPage(...args)))
           const value = Reflect.get(target, prop, target)
           return typeof value === 'function' ? value.bind(target) : value
         },
@@ -108,13 +116,86 @@ const READY = async () => {
   await Promise.all([...document.images].map((image) => image.decode().catch(() => undefined)))
 }
 const readyWhenLoaded = (page) => {
+  const store = captured.getStore() // the request this page converts (a page per file, a file per request)
   const waitForNetworkIdle = page.waitForNetworkIdle.bind(page)
   page.waitForNetworkIdle = async (options) => {
     if (options !== undefined) return waitForNetworkIdle(options)
     await page.evaluate(READY)
-    return waitForNetworkIdle({ idleTime: 100 })
+    await waitForNetworkIdle({ idleTime: 100 })
+    if (store !== undefined && store.medir) await measure(page, store)
   }
   return page
+}
+
+// Pages load only what travels inside them: data:, blob: and about: URLs. file: requests go on to Chromium,
+// which refuses them to a page without local file access, and marp-cli reports them (marp-build then stops
+// the build). Anything else (http, https, ws…) is refused here and remembered for the request: a PDF never
+// depends on the network, and a classroom without one prints the same slides.
+const LOCAL = /^(data|blob|about|file):/i
+const guardPage = async (page) => {
+  const store = captured.getStore()
+  await page.setRequestInterception(true)
+  page.on('request', (request) => {
+    if (request.isInterceptResolutionHandled()) return
+    const url = request.url()
+    if (LOCAL.test(url)) return request.continue()
+    if (store !== undefined && !store.blocked.includes(url)) store.blocked.push(url)
+    return request.abort('blockedbyclient')
+  })
+  return page
+}
+
+// Long data: URLs (embedded images) are reported by their SHA-1: marp-build knows which file each one is.
+const shortSources = (value) => {
+  if (typeof value === 'string') {
+    return value.startsWith('data:') && value.length > 200
+      ? `data-sha1:${require('node:crypto').createHash('sha1').update(value).digest('hex')}`
+      : value
+  }
+  if (Array.isArray(value)) return value.map(shortSources)
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shortSources(v)]))
+  return value
+}
+
+const measure = async (page, store) => {
+  const { js, salida } = store.medir
+  const boxes = await page.evaluate(`(${js})()`)
+  const text = JSON.stringify({ boxes: shortSources(boxes), blocked: store.blocked })
+  const fs = require('node:fs')
+  const tmp = `${salida}.${process.pid}.tmp`
+  fs.writeFileSync(tmp, text)
+  fs.renameSync(tmp, salida) // never half-written for a reader
+}
+
+// {"cmd": "diagramas"}: each SVG file in one reused page; the fonts come from the DevTools protocol, as in
+// marp_build/design.py's `measure_diagram` (what Chromium really drew the text with, fallbacks included).
+const measureDiagrams = async ({ archivos, js }) => {
+  if (shared === null) throw new Error('el navegador no está abierto')
+  const browser = await shared.browser
+  const page = await browser.newPage()
+  const results = []
+  try {
+    const cdp = await page.createCDPSession()
+    await cdp.send('DOM.enable')
+    await cdp.send('CSS.enable')
+    for (const file of archivos) {
+      await page.goto(require('node:url').pathToFileURL(file).href, { waitUntil: 'load' })
+      await page.evaluate('document.fonts ? document.fonts.ready.then(() => true) : true')
+      const root = (await cdp.send('DOM.getDocument', { depth: -1 })).root.nodeId
+      const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root, selector: 'text, tspan' })
+      const fonts = new Set()
+      for (const nodeId of nodeIds) {
+        for (const font of (await cdp.send('CSS.getPlatformFontsForNode', { nodeId })).fonts) {
+          if (font.glyphCount) fonts.add(font.familyName)
+        }
+      }
+      results.push({ fonts: [...fonts].sort(), medida: await page.evaluate(`(${js})()`) })
+    }
+    await cdp.detach()
+  } finally {
+    await page.close()
+  }
+  return results
 }
 puppeteer.launch = launchOnce
 
@@ -156,6 +237,34 @@ try {
     }
     return parsed.get(key)
   }
+  // A theme's CSS is also run through a dozen PostCSS plugins for every deck (`ThemeSet#pack`), with the
+  // same result for the same theme and options: HTML and PDF of a deck, and decks without a <style> of
+  // their own, share it. Kept per theme object (the parse cache above gives one object per CSS) and per
+  // options; the PostCSS plugins that marp-core adds are the same for every engine of this process.
+  const ThemeSet = require(require.resolve('@marp-team/marpit/lib/theme_set', { paths: [path.dirname(corePath)] })).default
+  const pack = ThemeSet.prototype.pack
+  const ids = new WeakMap()
+  let nextId = 0
+  const idOf = (object) => {
+    if (!ids.has(object)) ids.set(object, ++nextId)
+    return ids.get(object)
+  }
+  const packed = new Map()
+  ThemeSet.prototype.pack = function (name, opts = {}) {
+    const theme = this.get(name, true)
+    let key
+    try {
+      const themes = this.resolveImport(theme).map(idOf).join(',')
+      key = JSON.stringify([themes, !!this.cssNesting, opts])
+    } catch {
+      return pack.call(this, name, opts) // an import cycle: marp-cli reports it as before
+    }
+    if (!packed.has(key)) {
+      if (packed.size >= 64) packed.delete(packed.keys().next().value)
+      packed.set(key, pack.call(this, name, opts))
+    }
+    return packed.get(key)
+  }
 } catch (err) {
   realStderrWrite(`livemarp: sin atajos de marp-core (${err && err.message})\n`)
 }
@@ -177,17 +286,18 @@ const warmUp = async ({ ruta, espera }) => {
   })
 }
 
-const run = async ({ id, argv }) => {
-  const output = []
+const run = async ({ id, argv, medir }) => {
+  const store = { output: [], blocked: [], medir: medir || null }
+  const { output } = store
   let code
   try {
     // As marp-cli's own binary does, except that stdin is never read (the requests arrive there).
-    code = await captured.run(output, () => marpCli(argv, { stdin: false, throwErrorAlways: false }))
+    code = await captured.run(store, () => marpCli(argv, { stdin: false, throwErrorAlways: false }))
   } catch (err) {
     output.push(`[ ERROR ] ${err && err.stack ? err.stack : String(err)}`)
     code = 1
   }
-  send({ id, code, output: output.join('\n') })
+  send({ id, code, output: output.join('\n'), bloqueadas: store.blocked })
 }
 
 let ending = false
@@ -212,6 +322,14 @@ lines.on('line', (line) => {
   }
   if (request.cmd === 'exit') {
     end()
+    return
+  }
+  if (request.cmd === 'diagramas') {
+    const job = measureDiagrams(request).then(
+      (results) => send({ id: request.id, code: 0, output: JSON.stringify(results) }),
+      (err) => send({ id: request.id, code: 1, output: String(err && err.stack ? err.stack : err) })
+    ).finally(() => pending.delete(job))
+    pending.add(job)
     return
   }
   if (request.cmd === 'navegador') {

@@ -21,11 +21,12 @@ from collections import deque
 from concurrent.futures import Future
 from pathlib import Path
 
-__all__ = ["LiveMarp", "SCRIPT"]
+__all__ = ["LiveMarp", "SCRIPT", "REMOTE_WARNING"]
 
 SCRIPT = Path(__file__).with_name("livemarp.js")
 _PROFILES = "marp-build-navegador-"
 _PREFIX = "@@livemarp "
+REMOTE_WARNING = "pedido a internet bloqueado"
 
 
 class LiveMarp:
@@ -102,30 +103,34 @@ class LiveMarp:
 
     # --- requests ---------------------------------------------------------------------------------------
 
-    def run(self, argv: list[str]) -> Future:
-        """Run marp-cli with `argv` (without the program name); the future gives (code, printed text)."""
-        future: Future = Future()
-        with self._lock:
-            number = self._next
-            self._next += 1
-            self._pending[number] = future
-            try:
-                self._send({"id": number, "argv": argv})
-            except OSError:
-                self._pending.pop(number, None)
-                future.set_result((1, self._died()))
-        return future
+    def run(self, argv: list[str], measure: tuple[str, Path] | None = None) -> Future:
+        """Run marp-cli with `argv` (without the program name); the future gives (code, printed text).
+
+        `measure`: (a JavaScript function, a JSON file): the page printed for this request (one input file)
+        is measured with the function before printing, and the result written to the file.
+        """
+        request: dict = {"argv": argv}
+        if measure is not None:
+            request["medir"] = {"js": measure[0], "salida": str(measure[1])}
+        return self._request(request)
 
     def open_browser(self, browser: Path, timeout: int) -> Future:
         """Open `browser` now, as marp-cli would for a PDF: the PDF batches sent later find it running."""
         self.browser_asked = True
+        return self._request({"cmd": "navegador", "ruta": str(browser), "espera": timeout})
+
+    def diagrams(self, files: list[Path], js: str) -> Future:
+        """Open each SVG file in the running browser; the future gives (code, JSON list of {fonts, medida})."""
+        return self._request({"cmd": "diagramas", "archivos": [str(f) for f in files], "js": js})
+
+    def _request(self, message: dict) -> Future:
         future: Future = Future()
         with self._lock:
             number = self._next
             self._next += 1
             self._pending[number] = future
             try:
-                self._send({"id": number, "cmd": "navegador", "ruta": str(browser), "espera": timeout})
+                self._send({"id": number, **message})
             except OSError:
                 self._pending.pop(number, None)
                 future.set_result((1, self._died()))
@@ -156,7 +161,10 @@ class LiveMarp:
             with self._lock:
                 future = self._pending.pop(message.get("id"), None)
             if future is not None:
-                future.set_result((int(message.get("code", 1)), str(message.get("output", ""))))
+                output = str(message.get("output", ""))
+                # Requests the page tried to send to the network (refused): reported like marp-cli's warnings.
+                output += "".join(f"\n[  WARN ] {REMOTE_WARNING}: {url}" for url in message.get("bloqueadas") or ())
+                future.set_result((int(message.get("code", 1)), output))
         # Node ended: whatever was still converting failed.
         self.process.wait()
         with self._lock:

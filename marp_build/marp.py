@@ -21,6 +21,7 @@ from pathlib import Path
 
 from marp_build.doctor import find_browser, find_marp
 from marp_build.errors import BrowserNotFoundError, BundleError, MarpBuildError, MarpError
+from marp_build.livemarp import REMOTE_WARNING
 
 __all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "marp_command",
            "finish_html", "presenter_script", "stage_inputs", "write_config", "warm_up_browser"]
@@ -77,6 +78,7 @@ _MARP_CONFIG = {"html": HTML_ALLOWLIST, "options": {"emoji": {"shortcode": False
 _EXPECTED_WARNINGS: tuple[str, ...] = ()
 _LOCAL_FILE_WARNING = "detected accessing to local file"
 _IMAGE_MD_RE = re.compile(r"!\[([^\]]*)\]\((img/[^)\s\"']+)\)")
+_IMAGE_LINE_RE = re.compile(r"(?<=\n\n)[ \t]*!\[([^\]\n]*)\]\((img/[^)\s\"']+)\)[ \t]*(?=\n[ \t]*(?:\n|\Z)|\Z)")
 _IMAGE_SRC_RE = re.compile(r"""(\bsrc=["'])(img/[^"'\s]+)(["'])""")
 _MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
          ".gif": "image/gif", ".webp": "image/webp"}
@@ -152,22 +154,30 @@ def prepare_themes(themes_dir: Path, target: Path) -> list[Path]:
     return written
 
 
-def marp_command(marp: Path, batch: Batch, themes: Sequence[Path], config: Path, browser: Path | None) -> list[str]:
-    """The argument list for one marp-cli batch (never a shell string)."""
+def marp_command(marp: Path, batch: Batch, themes: Sequence[Path], config: Path, browser: Path | None,
+                 deck_id: str | None = None) -> list[str]:
+    """The argument list for one marp-cli batch (never a shell string); with `deck_id`, for that deck alone."""
     cmd = [
         str(marp),
         "--no-stdin",  # marp-cli waits on stdin when it is not a terminal
         "--config-file", str(config),  # holds the HTML allowlist: no --html, which would allow every tag
         "--theme-set", *map(str, themes),
-        "--input-dir", str(batch.input_dir),
-        "--output", str(batch.output_dir),
-        # Every deck of the batch in its own tab at once: measured 4.5 s against 5.3 s with marp-cli's
-        # default of 5 for our 8 documents on 2 cores (the browser waits on fonts and layout, not the CPU).
-        "--parallel", str(min(max(len(batch.deck_ids), 1), _MAX_PARALLEL)),
-        *batch.fmt.flags,
     ]
+    if deck_id is None:
+        cmd += [
+            "--input-dir", str(batch.input_dir),
+            "--output", str(batch.output_dir),
+            # Every deck of the batch in its own tab at once: measured 4.5 s against 5.3 s with marp-cli's
+            # default of 5 for our 8 documents on 2 cores (the browser waits on fonts and layout, not the CPU).
+            "--parallel", str(min(max(len(batch.deck_ids), 1), _MAX_PARALLEL)),
+        ]
+    else:
+        cmd += ["--output", str(batch.output_dir / f"{deck_id}{batch.fmt.suffix}")]
+    cmd += batch.fmt.flags
     if batch.fmt.needs_browser and browser is not None:
         cmd += _browser_flags(browser)
+    if deck_id is not None:
+        cmd += ["--", str(batch.input_dir / f"{deck_id}.md")]
     return cmd
 
 
@@ -264,6 +274,12 @@ class Conversion:
                 errors.append(BrowserNotFoundError(
                     f"marp-cli no pudo abrir el navegador {self.browser} para generar {batch.fmt.name.upper()}; "
                     "instala Chromium con `sudo apt-get install -y chromium` o indica otro en CHROME_PATH"))
+            elif any(REMOTE_WARNING in problem for problem in problems):
+                urls = [p.split(f"{REMOTE_WARNING}: ", 1)[1] for p in problems if REMOTE_WARNING in p]
+                errors.append(MarpError(
+                    f"una diapositiva pide {', '.join(dict.fromkeys(urls))} a internet al generar "
+                    f"{batch.fmt.name.upper()}: los PDF se generan sin conexión (en el aula puede no haberla); "
+                    "guarda el archivo en decks/img/ y enlázalo como img/…; `marp-build check` dice en qué línea"))
             elif any(_LOCAL_FILE_WARNING in problem for problem in problems):
                 errors.append(MarpError.from_process(cmd, done, (
                     f"una diapositiva intenta leer archivos de esta computadora al generar {batch.fmt.name.upper()} "
@@ -282,21 +298,22 @@ class Conversion:
 
 
 class _LiveRun:
-    """A batch sent to a running converter (`livemarp.LiveMarp`), seen as the process it replaces."""
+    """A batch sent to a running converter (`livemarp.LiveMarp`), a request per deck, seen as the process it
+    replaces: it ends when every deck's request has ended."""
 
-    def __init__(self, converter, future):
+    def __init__(self, converter, futures):
         self.converter = converter
-        self.future = future
+        self.futures = futures
         self.pid = converter.pid
         self.returncode: int | None = None
 
     def communicate(self) -> tuple[str, str]:
-        code, output = self.future.result()
-        self.returncode = code
-        return "", output
+        results = [future.result() for future in self.futures]
+        self.returncode = max((code for code, _ in results), default=0)
+        return "", "\n".join(output for _, output in results)
 
     def poll(self) -> int | None:
-        return self.returncode if self.future.done() else None
+        return self.returncode if all(f.done() for f in self.futures) else None
 
     def wait(self, timeout: float | None = None) -> int | None:
         return self.converter.process.wait(timeout=timeout)
@@ -314,11 +331,15 @@ def start_batches(
     workdir: Path,
     on_done: Callable[[Batch, float], None] | None = None,
     converter=None,
+    measure: Callable[[Batch, str], tuple[str, Path] | None] | None = None,
 ) -> Conversion:
     """Start one marp-cli process per batch, all at the same time; `wait()` on the result.
 
     With `converter` (a running `livemarp.LiveMarp`) the batches go to it instead of new processes: the
-    same arguments, run by the same marp-cli code, without starting Node again.
+    same arguments, run by the same marp-cli code, without starting Node again, one request per deck,
+    largest first (the browser gets the longest print first, while Node renders the rest).
+    `measure(batch, deck_id)`: (JavaScript function, JSON file) to measure that deck's printed page with,
+    or None (only with a converter).
     `on_done(batch, seconds)` is called as each batch ends (for progress displays).
 
     Raises:
@@ -338,7 +359,10 @@ def start_batches(
         batch.output_dir.mkdir(parents=True, exist_ok=True)
         cmd = marp_command(marp, batch, themes, config, browser)
         if converter is not None and converter.alive():
-            running.append((batch, cmd, _LiveRun(converter, converter.run(cmd[1:]))))
+            decks = sorted(batch.deck_ids, key=lambda d: -(batch.input_dir / f"{d}.md").stat().st_size)
+            futures = [converter.run(marp_command(marp, batch, themes, config, browser, d)[1:],
+                                     measure(batch, d) if measure is not None else None) for d in decks]
+            running.append((batch, cmd, _LiveRun(converter, futures)))
             continue
         process = subprocess.Popen(
             cmd, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -400,10 +424,17 @@ def embed_images(markdown: str, images: Path) -> str:
         alt = html.escape(html.unescape(match.group(1)), quote=True)
         return f'<img src="{uri}" alt="{alt}">'
 
+    def standalone_image(match: re.Match[str]) -> str:
+        # Alone on its line, Markdown puts an image in a paragraph; a bare <img> there would be an HTML block
+        # without one, and the printed slide would lose the paragraph's margins (8 px in a guide).
+        image = markdown_image(match)
+        return image if image == match.group(0) else f"<p>{image}</p>"
+
     def html_image(match: re.Match[str]) -> str:
         uri = data_uri(match.group(2))
         return match.group(0) if uri is None else f"{match.group(1)}{uri}{match.group(3)}"
 
+    markdown = _IMAGE_LINE_RE.sub(standalone_image, markdown)
     return _IMAGE_SRC_RE.sub(html_image, _IMAGE_MD_RE.sub(markdown_image, markdown))
 
 
