@@ -239,6 +239,9 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
     finished = False
     try:
         info = _stage_static(course, rendered, staging, catalog, extra_files)
+        converting = {(i.deck.id, name) for name, items in todo.items() for i, _ in items}
+        copied = _copy_outputs(rendered, [j for j in all_jobs if (j[0].deck.id, j[1].name) not in converting],
+                               outputs, staging, course)  # the unchanged ones, while marp-cli works
         try:
             conversion.wait()
             if owned and converter is not None:
@@ -252,7 +255,7 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
         _keep_measures(batches, printed, memo, diagrams)
         _store(batches, todo, outputs)
         result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
-        _stage_outputs(info, rendered, all_jobs, outputs, staging, course)
+        _list_outputs(info, rendered, _copy_outputs(rendered, all_jobs, outputs, staging, course, copied), course)
         write_scripts(course, rendered, staging)  # instructor scripts show the slides from the built HTML
         bundle.render_landing(course, info, staging / "index.html")
         publish.finish_staging(staging)
@@ -419,31 +422,43 @@ def _stage_static(course, rendered, staging, catalog, extra_files) -> bundle.Lan
     return info
 
 
-def _stage_outputs(info, rendered, jobs, outputs, staging, course) -> None:
-    """The converted decks and guides that the cache holds for their current content, listed in `info`."""
-    by_deck: dict[str, dict[str, bundle.Download]] = {}
+def _copy_outputs(rendered, jobs, outputs, staging, course, copied: dict | None = None) -> dict:
+    """Copy into `staging` the converted decks and guides that the cache holds for their current content.
+
+    Returns {(deck id, format): Download}; `copied` (what an earlier call copied) is kept and not copied again:
+    the build copies the unchanged decks while marp-cli converts the others, then those.
+    """
+    copied = dict(copied or {})
     keys = {(item.deck.id, fmt.name): key for item, fmt, key in jobs}
     epoch = bundle.source_date_epoch(course.root) if any(f.suffix == ".pdf" for _, f, _ in jobs) else 0
     for item in rendered:
         for fmt in _formats_for(item.deck, FORMATS):
+            if (item.deck.id, fmt.name) in copied:
+                continue
             name = output_name(item.deck, fmt)
             key = keys.get((item.deck.id, fmt.name))
             cached = _cached(outputs, key, fmt) if key else None
-            target = staging / name
-            if cached is not None and cached.is_file():
-                source = cached
-                if fmt.suffix == ".pdf":
-                    # PDFs get fixed dates; the stamped copy is cached per date, so it is made once.
-                    source = cached.with_name(f"{key}.{fmt.name}.{epoch}{fmt.suffix}")
-                    if not source.is_file():
-                        bundle.stamp_pdf(cached, source, epoch)
-            else:
+            if cached is None or not cached.is_file():
                 continue  # never converted for its current content: not published (never a stale copy)
+            source = cached
+            if fmt.suffix == ".pdf":
+                # PDFs get fixed dates; the stamped copy is cached per date, so it is made once.
+                source = cached.with_name(f"{key}.{fmt.name}.{epoch}{fmt.suffix}")
+                if not source.is_file():
+                    bundle.stamp_pdf(cached, source, epoch)
+            target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             # A copy, not a hard link: editing a file in dist/ must never change the cache.
             shutil.copyfile(source, target)
-            size = bundle.human_size(target.stat().st_size)
-            by_deck.setdefault(item.deck.id, {})[fmt.name] = bundle.Download(item.deck.title, name, size)
+            copied[(item.deck.id, fmt.name)] = bundle.Download(item.deck.title, name, bundle.human_size(target.stat().st_size))
+    return copied
+
+
+def _list_outputs(info, rendered, copied: dict, course) -> None:
+    """The landing page's cards for the decks and guides copied into the new dist/."""
+    by_deck: dict[str, dict[str, bundle.Download]] = {}
+    for (deck_id, fmt_name), download in copied.items():
+        by_deck.setdefault(deck_id, {})[fmt_name] = download
     sections = {s.id: s for s in course.sections}
     for item in rendered:
         deck, files = item.deck, by_deck.get(item.deck.id, {})

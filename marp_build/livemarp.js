@@ -28,7 +28,7 @@
  * "output": "..."} per request, in the order they finish.
  *
  * Usage: node livemarp.js <folder of @marp-team/marp-cli> <folder for the browser's profile> [<course cache>]
- * (the last one only names, in `ps`, the course this converter works for).
+ * (the last one names, in `ps`, the course this converter works for, and keeps its packed theme CSS).
  */
 
 const path = require('node:path')
@@ -250,18 +250,63 @@ try {
     return ids.get(object)
   }
   const packed = new Map()
+  // Packing the course theme the first time in a process costs a third of a second (PostCSS still cold): the
+  // result is also kept in the course's cache, so the next build's converter starts with it.
+  const fs = require('node:fs')
+  const crypto = require('node:crypto')
+  const coreVersion = require(require.resolve('@marp-team/marp-core/package.json', { paths: [cliDir] })).version
+  const onDisk = process.argv[4] ? path.join(path.resolve(process.argv[4]), 'temas-empaquetados') : null
+  const hashes = new WeakMap()
+  const hashOf = (theme) => {
+    if (!hashes.has(theme)) hashes.set(theme, crypto.createHash('sha256').update(theme.css).digest('hex'))
+    return hashes.get(theme)
+  }
+  const fromDisk = (themes, cssNesting, opts) => {
+    if (onDisk === null) return null
+    const key = crypto.createHash('sha256')
+      .update(JSON.stringify([coreVersion, themes.map(hashOf), cssNesting, opts])).digest('hex')
+    const file = path.join(onDisk, `${key}.css`)
+    try {
+      const css = fs.readFileSync(file, 'utf8')
+      const now = new Date()
+      fs.utimesSync(file, now, now) // recently used: kept when the folder is trimmed
+      return { file, css }
+    } catch {
+      return { file, css: null }
+    }
+  }
+  const KEEP = 32 // packed themes kept on disk: every edit of a theme makes a new one
+  const toDisk = (file, css) => {
+    try {
+      fs.mkdirSync(onDisk, { recursive: true })
+      const tmp = `${file}.${process.pid}.tmp`
+      fs.writeFileSync(tmp, css)
+      fs.renameSync(tmp, file) // never half-written for another converter reading it
+      const kept = fs.readdirSync(onDisk).filter((n) => n.endsWith('.css'))
+        .map((n) => ({ n, t: fs.statSync(path.join(onDisk, n)).mtimeMs })).sort((a, b) => b.t - a.t)
+      for (const { n } of kept.slice(KEEP)) fs.rmSync(path.join(onDisk, n), { force: true })
+    } catch {
+      // a cache: without it the next build packs again
+    }
+  }
   ThemeSet.prototype.pack = function (name, opts = {}) {
     const theme = this.get(name, true)
-    let key
+    let key, themes
     try {
-      const themes = this.resolveImport(theme).map(idOf).join(',')
-      key = JSON.stringify([themes, !!this.cssNesting, opts])
+      themes = this.resolveImport(theme)
+      key = JSON.stringify([themes.map(idOf).join(','), !!this.cssNesting, opts])
     } catch {
       return pack.call(this, name, opts) // an import cycle: marp-cli reports it as before
     }
     if (!packed.has(key)) {
       if (packed.size >= 64) packed.delete(packed.keys().next().value)
-      packed.set(key, pack.call(this, name, opts))
+      const stored = fromDisk(themes, !!this.cssNesting, opts)
+      let css = stored && stored.css
+      if (typeof css !== 'string') {
+        css = pack.call(this, name, opts)
+        if (stored) toDisk(stored.file, css)
+      }
+      packed.set(key, css)
     }
     return packed.get(key)
   }

@@ -112,7 +112,9 @@ class LiveMarp:
         request: dict = {"argv": argv}
         if measure is not None:
             request["medir"] = {"js": measure[0], "salida": str(measure[1])}
-        return self._request(request)
+        # One input file (after "--"): the deck named in what the page tried to fetch.
+        deck = Path(argv[-1]).stem if len(argv) > 1 and argv[-2] == "--" else ""
+        return self._request(request, deck)
 
     def open_browser(self, browser: Path, timeout: int) -> Future:
         """Open `browser` now, as marp-cli would for a PDF: the PDF batches sent later find it running."""
@@ -123,8 +125,9 @@ class LiveMarp:
         """Open each SVG file in the running browser; the future gives (code, JSON list of {fonts, medida})."""
         return self._request({"cmd": "diagramas", "archivos": [str(f) for f in files], "js": js})
 
-    def _request(self, message: dict) -> Future:
+    def _request(self, message: dict, deck: str = "") -> Future:
         future: Future = Future()
+        future.deck = deck  # type: ignore[attr-defined]
         with self._lock:
             number = self._next
             self._next += 1
@@ -163,7 +166,8 @@ class LiveMarp:
             if future is not None:
                 output = str(message.get("output", ""))
                 # Requests the page tried to send to the network (refused): reported like marp-cli's warnings.
-                output += "".join(f"\n[  WARN ] {REMOTE_WARNING}: {url}" for url in message.get("bloqueadas") or ())
+                deck = f" ({future.deck})" if getattr(future, "deck", "") else ""
+                output += "".join(f"\n[  WARN ] {REMOTE_WARNING}: {url}{deck}" for url in message.get("bloqueadas") or ())
                 future.set_result((int(message.get("code", 1)), output))
         # Node ended: whatever was still converting failed.
         self.process.wait()

@@ -275,11 +275,17 @@ class Conversion:
                     f"marp-cli no pudo abrir el navegador {self.browser} para generar {batch.fmt.name.upper()}; "
                     "instala Chromium con `sudo apt-get install -y chromium` o indica otro en CHROME_PATH"))
             elif any(REMOTE_WARNING in problem for problem in problems):
-                urls = [p.split(f"{REMOTE_WARNING}: ", 1)[1] for p in problems if REMOTE_WARNING in p]
-                errors.append(MarpError(
-                    f"una diapositiva pide {', '.join(dict.fromkeys(urls))} a internet al generar "
-                    f"{batch.fmt.name.upper()}: los PDF se generan sin conexión (en el aula puede no haberla); "
-                    "guarda el archivo en decks/img/ y enlázalo como img/…; `marp-build check` dice en qué línea"))
+                by_deck: dict[str, list[str]] = {}
+                for problem in problems:
+                    if REMOTE_WARNING in problem:
+                        url, _, deck = problem.split(f"{REMOTE_WARNING}: ", 1)[1].partition(" (")
+                        by_deck.setdefault(deck.rstrip(")"), []).append(url)
+                for deck, urls in by_deck.items():
+                    errors.append(MarpError(
+                        f"{deck + ': ' if deck else ''}una diapositiva pide {', '.join(sorted(set(urls)))} a internet "
+                        f"al generar {batch.fmt.name.upper()}: los PDF se generan sin conexión (en el aula puede no "
+                        "haberla); guarda el archivo en decks/img/ y enlázalo como img/…; `marp-build check` dice en "
+                        "qué línea"))
             elif any(_LOCAL_FILE_WARNING in problem for problem in problems):
                 errors.append(MarpError.from_process(cmd, done, (
                     f"una diapositiva intenta leer archivos de esta computadora al generar {batch.fmt.name.upper()} "

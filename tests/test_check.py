@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from typer.testing import CliRunner
 
@@ -123,3 +125,46 @@ def test_links_resolve_from_the_folder_the_html_lives_in():
     assert finding.code == "enlace-roto"
     [finding] = _check_link("https://sin-punto/x", "decks/01.md.j2", 3, names)
     assert finding.code == "enlace-mal-formado"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("scenario", ["overflow-list", "empty-image"])
+def test_after_a_build_check_reads_the_measurements_of_the_printed_pages(make_course, monkeypatch, scenario):
+    # The build measures every slide while it prints the PDFs: `check` then finds the same problems without
+    # opening a browser of its own.
+    import marp_build.browser
+    from marp_build.build import build
+
+    root = make_course(scenario)
+    if scenario == "empty-image":  # as in test_blank_image_is_caught
+        deck = root / "decks" / "01-prueba.md.j2"
+        deck.write_text(deck.read_text(encoding="utf-8").replace(
+            "![Un diagrama de prueba con un círculo](img/circulo.svg)",
+            '<div class="figura">\n\n![Un diagrama de prueba con un círculo](img/circulo.svg)\n\n</div>'),
+            encoding="utf-8")
+    expected = findings(root, browser=True)  # measured in check's own browser, on the HTML
+    shutil.rmtree(root / ".cache" / "marp-build" / "medidas")
+    build(root, formats=["html", "pdf"])
+
+    def no_browser():
+        raise AssertionError("check abrió un navegador después de construir")
+
+    monkeypatch.setattr(marp_build.browser, "open_browser", no_browser)
+    assert findings(root, browser=True) == expected
+    assert any("[desborde]" in f or "[imagen-vacia]" in f for f in expected), expected
+
+
+def test_the_landing_page_is_read_for_what_it_fetches():
+    from marp_build.check import _Loads
+
+    page = _Loads()
+    page.feed("""<html><head><link rel="stylesheet" href="https://cdn.ejemplo.com/a.css">
+      <link rel="canonical" href="https://curso.ejemplo.com/"><style>@import "https://fonts.ejemplo.com/b.css";
+      body { background: url('https://img.ejemplo.com/fondo.png') }</style></head>
+      <body><a href="https://ejemplo.com/enlace">un enlace no se descarga</a>
+      <img src="logo.png" srcset="https://img.ejemplo.com/2x.png 2x, local.png 1x">
+      <div style="background-image:url(https://img.ejemplo.com/c.png)"></div><img src="data:image/png;base64,AAAA">
+      </body></html>""")
+    assert page.urls == ["https://cdn.ejemplo.com/a.css", "https://fonts.ejemplo.com/b.css",
+                         "https://img.ejemplo.com/fondo.png", "logo.png", "https://img.ejemplo.com/2x.png", "local.png",
+                         "https://img.ejemplo.com/c.png", "data:image/png;base64,AAAA"]

@@ -65,6 +65,17 @@ def test_html_is_byte_for_byte_what_the_marp_command_writes(staged):
     assert code == 0, output
     for deck in batch.deck_ids:
         assert (work / "viva" / f"{deck}.html").read_bytes() == (work / "orden" / f"{deck}.html").read_bytes()
+    # The theme packed once per process is kept in the course's cache: a new converter starts with it, and
+    # the files are still the command's, byte for byte.
+    assert list((work / "temas-empaquetados").glob("*.css"))
+    live = LiveMarp.start(root, work)
+    try:
+        code, output = live.run(_command(root, batch, themes, config, work / "otra")[1:]).result(timeout=120)
+    finally:
+        live.close()
+    assert code == 0, output
+    for deck in batch.deck_ids:
+        assert (work / "otra" / f"{deck}.html").read_bytes() == (work / "orden" / f"{deck}.html").read_bytes()
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="hace falta pdftoppm (poppler-utils) para comparar páginas")

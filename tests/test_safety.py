@@ -157,6 +157,45 @@ def test_templates_cannot_put_local_files_in_a_pdf(make_course, secret):
             ("etiqueta-no-permitida", 19), ("fuera-del-proyecto", 15), ("fuera-del-proyecto", 22)} <= mine
 
 
+@pytest.mark.e2e
+def test_printed_pages_fetch_nothing_from_the_network(make_course):
+    # A PDF never depends on the network: the printing browser refuses every request that would leave the
+    # computer, and the build says which one and what to do, with nothing published.
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Server(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        root = make_course()
+        build(root, formats=["html", "pdf"])
+        before = {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
+        _edit(root / "decks" / "01-prueba.md.j2", "## Los tokens de una frase",
+              f'## Los tokens de una frase\n\n<img src="{url}/logo.png" alt="Logo">\n\n'
+              f'<div style="background: url({url}/fondo.png)">fondo</div>\n')
+        done = run_cli("build", "--raiz", str(root), "-f", "html", "-f", "pdf")
+        output = no_traceback(done)
+    finally:
+        server.shutdown()
+    assert done.returncode == 1, output
+    assert f"01-prueba: una diapositiva pide {url}/fondo.png, {url}/logo.png a internet" in output and "los PDF se generan sin conexión" in output
+    assert "guarda el archivo en decks/img/" in output
+    assert asked == []  # refused in the browser: nothing reached the server
+    assert {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()} == before
+
+
 @pytest.mark.parametrize("place", ["data_templates/fuga.csv", "decks/img/fuga.svg", "partials/fuga.md.j2",
                                    "themes/fuga.css"])
 def test_symlinks_leading_outside_are_refused_by_build_and_check(make_course, secret, place):
