@@ -15,7 +15,9 @@ Rows:
   2. cold full build, HTML + PDF (empty cache) vs marp-cli: one HTML batch, then one PDF batch;
   3. one deck edited, HTML + PDF vs marp-cli converting that deck (HTML, then PDF);
   4. no-op build (nothing changed): `marp-build build`, against Python starting and doing nothing;
-  5. cold `check` (nothing measured yet, after a build) vs marp-cli's HTML batch; also fully cold;
+  5. cold `check` after a build (check itself has measured nothing; the build measured the slides and
+     diagrams while printing them, see marp_build/measures.py) vs marp-cli's HTML batch; also with an empty
+     cache (check builds the HTML and measures everything in its own Chromium), for information;
   6. peak memory (max RSS) of our own Python process during a cold full build (Node and Chromium apart).
 """
 
@@ -347,7 +349,8 @@ def main() -> None:
             node_in_noop.append(node)
             starts.append(python_start())
             bare_html.append(bare_marp(root, tmp_path / f"bare-html-{i}", formats=("html",)))
-            # check after that build: conversions cached, nothing measured yet
+            # check right after that build: its cache holds only what the build wrote (the conversions, and
+            # the measurements taken while printing); check has measured nothing yet
             shutil.rmtree(root / ".cache", ignore_errors=True)
             if not args.sin_check:
                 check_cold.append(cli(root, "check", cache=cache, check=False))
@@ -371,7 +374,7 @@ def main() -> None:
         ("Construcción completa en frío (HTML + PDF)", med(ours_full), med(bare_full), "≤ 0,75×"),
         ("Una presentación editada (HTML + PDF)", med(ours_one), med(bare_one), "≤ 0,9×"),
         ("Construcción sin cambios (`marp-build build`)", med(noops), med(starts), "≤ 0,15 s"),
-        ("`check` en frío (nada medido; tras construir)", med(check_cold), med(bare_html), "≤ 1,5×"),
+        ("`check` en frío tras construir (medido al imprimir)", med(check_cold), med(bare_html), "≤ 1,5×"),
         ("`check` sin nada en la caché", med(check_fresh), med(bare_html), "—"),
     ]
     print(f"{'Medida':54} {'nuestro':>9} {'referencia':>11} {'proporción':>11}  objetivo")

@@ -16,7 +16,7 @@ def test_bad_yaml(make_course):
     result = run("build", "--raiz", str(make_course("bad-yaml")))
     assert result.exit_code == 1
     assert result.stderr == (
-        "course.yaml:7:13: error de sintaxis YAML (expected <block end>, but found '<scalar>'); revisa la sangría, "
+        "course.yaml:7:13: error de sintaxis YAML (did not find expected key); revisa la sangría, "
         "los dos puntos y las comillas (una comilla sin cerrar puede estar en una línea anterior)\n"
     )
     assert "Traceback" not in result.output
