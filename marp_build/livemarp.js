@@ -127,20 +127,22 @@ const readyWhenLoaded = (page) => {
   return page
 }
 
-// Pages load only what travels inside them: data:, blob: and about: URLs. file: requests go on to Chromium,
-// which refuses them to a page without local file access, and marp-cli reports them (marp-build then stops
-// the build). Anything else (http, https, ws…) is refused here and remembered for the request: a PDF never
-// depends on the network, and a classroom without one prints the same slides.
+// Pages load only what travels inside them (data:, blob:, about: URLs): every request to the network (http,
+// https, ws…) is refused by Chromium itself (DevTools' blocked URLs: it never leaves the computer) and
+// remembered for the request, so a PDF never depends on the network and prints the same in a classroom
+// without one. file: requests are left to Chromium, which refuses them to a page without local file access,
+// and marp-cli reports them (marp-build then stops the build). Request interception would hide those from
+// marp-cli, hence blocked URLs.
+const BLOCKED = ['http://*', 'https://*', 'ws://*', 'wss://*', 'ftp://*']
 const LOCAL = /^(data|blob|about|file):/i
 const guardPage = async (page) => {
   const store = captured.getStore()
-  await page.setRequestInterception(true)
-  page.on('request', (request) => {
-    if (request.isInterceptResolutionHandled()) return
+  const session = await page.createCDPSession()
+  await session.send('Network.enable')
+  await session.send('Network.setBlockedURLs', { urls: BLOCKED })
+  page.on('requestfailed', (request) => {
     const url = request.url()
-    if (LOCAL.test(url)) return request.continue()
-    if (store !== undefined && !store.blocked.includes(url)) store.blocked.push(url)
-    return request.abort('blockedbyclient')
+    if (!LOCAL.test(url) && store !== undefined && !store.blocked.includes(url)) store.blocked.push(url)
   })
   return page
 }
