@@ -252,7 +252,7 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
                 raise
             no_browser = err
         todo = {b.fmt.name: todo[b.fmt.name] for b in batches}
-        _keep_measures(batches, printed, memo, diagrams)
+        _keep_measures(batches, printed, memo, diagrams, since if "pdf" in formats else None)
         _store(batches, todo, outputs)
         result.converted = {name: [i.deck.id for i, _ in items] for name, items in todo.items()}
         _list_outputs(info, rendered, _copy_outputs(rendered, all_jobs, outputs, staging, course, copied), course)
@@ -340,9 +340,24 @@ def _measure_diagrams(converter: LiveMarp | None, batches: list[Batch], memo: Pa
     return (converter.diagrams(svgs, design.SVG_JS), svgs) if svgs else None
 
 
-def _keep_measures(batches: list[Batch], printed: dict[str, str], memo: Path, diagrams) -> None:
-    """Store what the converter measured while printing, for `check` (a missing measurement is made there)."""
+def _keep_measures(batches: list[Batch], printed: dict[str, str], memo: Path, diagrams, since: float | None) -> None:
+    """Store what the converter measured while printing, for `check` (a missing measurement is made there).
+
+    `since`: when the build started, if it printed every deck's PDF (now or before): measurements of older
+    versions are then removed, or the folder would grow with every edit.
+    """
     pdf = next((b for b in batches if b.fmt.name == "pdf"), None)
+    if since is not None and memo.is_dir():
+        keep = {f"{measures.printed_key(key)}.json" for key in printed.values()}
+        images = (pdf.input_dir / IMAGES_DIR) if pdf is not None else None
+        if images is not None and images.is_dir():
+            keep |= {f"{design.diagram_key(svg.read_bytes())}.json" for svg in images.glob("*.svg")}
+        for old in memo.glob("*.json"):
+            try:
+                if old.name not in keep and old.stat().st_mtime < since and (images is not None):
+                    old.unlink()
+            except OSError:
+                continue
     if pdf is None:
         return
     names = measures.image_names(pdf.input_dir / IMAGES_DIR)
