@@ -343,21 +343,11 @@ def _measure_diagrams(converter: LiveMarp | None, batches: list[Batch], memo: Pa
 def _keep_measures(batches: list[Batch], printed: dict[str, str], memo: Path, diagrams, since: float | None) -> None:
     """Store what the converter measured while printing, for `check` (a missing measurement is made there).
 
-    `since`: when the build started, if it printed every deck's PDF (now or before): measurements of older
-    versions are then removed, or the folder would grow with every edit.
+    `since`: when the build started, if it built the PDFs. Once every deck's printed page is measured, the
+    older measurements (of earlier versions, or those `check` made on the HTML) are removed, or the folder
+    would grow with every edit.
     """
     pdf = next((b for b in batches if b.fmt.name == "pdf"), None)
-    if since is not None and memo.is_dir():
-        keep = {f"{measures.printed_key(key)}.json" for key in printed.values()}
-        images = (pdf.input_dir / IMAGES_DIR) if pdf is not None else None
-        if images is not None and images.is_dir():
-            keep |= {f"{design.diagram_key(svg.read_bytes())}.json" for svg in images.glob("*.svg")}
-        for old in memo.glob("*.json"):
-            try:
-                if old.name not in keep and old.stat().st_mtime < since and (images is not None):
-                    old.unlink()
-            except OSError:
-                continue
     if pdf is None:
         return
     names = measures.image_names(pdf.input_dir / IMAGES_DIR)
@@ -366,16 +356,27 @@ def _keep_measures(batches: list[Batch], printed: dict[str, str], memo: Path, di
         measured = measures.from_printed(raw, names) if raw.is_file() else None
         if measured is not None:
             measures.write_slides(memo / f"{measures.printed_key(printed[deck_id])}.json", *measured)
+    svgs = sorted((pdf.input_dir / IMAGES_DIR).glob("*.svg"))
     if diagrams is not None:
-        future, svgs = diagrams
+        future, sent = diagrams
         try:
             code, output = future.result(timeout=60)
             results = json.loads(output) if code == 0 else None
         except (TimeoutError, ValueError):
             results = None
-        if isinstance(results, list) and len(results) == len(svgs):
-            for svg, result in zip(svgs, results):
+        if isinstance(results, list) and len(results) == len(sent):
+            for svg, result in zip(sent, results):
                 design.write_diagram(memo / f"{design.diagram_key(svg.read_bytes())}.json", result)
+    keep = {f"{measures.printed_key(key)}.json" for key in printed.values()}
+    keep |= {f"{design.diagram_key(svg.read_bytes())}.json" for svg in svgs}
+    if since is None or not all((memo / name).is_file() for name in keep):
+        return  # some deck is still measured by `check` on its HTML (a PDF cached before measuring existed)
+    for old in memo.glob("*.json"):
+        try:
+            if old.name not in keep and old.stat().st_mtime < since:
+                old.unlink()
+        except OSError:
+            continue
 
 
 def printed_measure_keys(root: Path, rendered: list[RenderedDeck]) -> dict[str, str]:

@@ -55,3 +55,31 @@ def test_printed_measurements_name_images_as_the_html_links_them(tmp_path):
     write_slides(tmp_path / "memo" / "k.json", [slide], blocked)
     assert read_slides(tmp_path / "memo" / "k.json") == ([slide], blocked)
     assert from_printed(tmp_path / "no-existe.json", names) is None
+
+
+def test_a_build_removes_older_measurements_only_once_every_deck_is_measured(tmp_path):
+    import time
+
+    from marp_build.build import _keep_measures
+    from marp_build.marp import FORMATS, Batch
+    from marp_build.measures import printed_key
+
+    pdf = Batch(FORMATS["pdf"], tmp_path / "entrada", tmp_path / "salida", ("a", "b"))
+    pdf.output_dir.mkdir()
+    (pdf.input_dir / "img").mkdir(parents=True)
+    memo = tmp_path / "medidas"
+    memo.mkdir()
+    stale = memo / "de-una-version-anterior.json"
+    stale.write_text("{}", encoding="utf-8")
+    box = {"width": 1280, "height": 720, "bottom": 500.0, "right": 900.0, "clipped": [], "empty": [],
+           "paddingBottom": 70.0, "paddingRight": 80.0, "texts": [], "text": "", "images": [], "last": "p"}
+    (pdf.output_dir / "a.medidas.json").write_text(json.dumps({"boxes": [box], "blocked": []}), encoding="utf-8")
+    printed = {"a": "clave-a", "b": "clave-b"}
+    since = time.time() + 1
+    # b's PDF came from the cache, printed before measuring existed: check still measures it on its HTML,
+    # so nothing of check's is removed yet.
+    _keep_measures([pdf], printed, memo, None, since)
+    assert (memo / f"{printed_key('clave-a')}.json").is_file() and stale.is_file()
+    (pdf.output_dir / "b.medidas.json").write_text(json.dumps({"boxes": [box], "blocked": []}), encoding="utf-8")
+    _keep_measures([pdf], printed, memo, None, since)
+    assert sorted(p.name for p in memo.iterdir()) == sorted(f"{printed_key(k)}.json" for k in printed.values())
