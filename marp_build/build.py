@@ -21,7 +21,7 @@ from marp_build import bundle, design, facts, measures, publish, quick
 from marp_build.browser import _MEASURE_JS
 from marp_build.diagrams import copy_images
 from marp_build.doctor import marp_version
-from marp_build.errors import BrowserNotFoundError, Issue, TemplateError, UsageError
+from marp_build.errors import BrowserNotFoundError, Issue, RemoteRequestError, TemplateError, UsageError
 from marp_build.layout import IMAGES_DIR, generated_files, output_name
 from marp_build.layout import formats_for as _formats_for
 from marp_build.livemarp import LiveMarp
@@ -40,7 +40,7 @@ from marp_build.marp import (
 from marp_build.model import Course, build_course, schedule_issues
 from marp_build.quick import digest
 from marp_build.rehearse import rehearse, render_report, write_scripts
-from marp_build.render import DATA_DIR, RenderedDeck, forget_tokenizers, render_decks
+from marp_build.render import DATA_DIR, RenderedDeck, forget_tokenizers, locate, render_decks
 from marp_build.schema import validate
 from marp_build.sources import refuse_outside_links
 
@@ -205,7 +205,7 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
         progress.converting(batch.fmt.name, list(batch.deck_ids))
     on_done = lambda batch, seconds: progress.converted(batch.fmt.name, seconds)  # noqa: E731
     # The printed pages are measured for `check` as they are printed (see measures.py): PDF only, once per deck.
-    printed = {(item.deck.id): key for item, fmt, key in jobs if fmt.name == "pdf"}
+    printed = {item.deck.id: key for item, fmt, key in jobs if fmt.name == "pdf"}
     memo = measures.memo_folder(root)
 
     def measure(batch: Batch, deck_id: str):
@@ -251,6 +251,8 @@ def _build_changed(root: Path, dist: Path, cache: Path, formats: list[str], only
             if not batches:
                 raise
             no_browser = err
+        except RemoteRequestError as err:
+            raise _located(root, rendered, err) from err
         todo = {b.fmt.name: todo[b.fmt.name] for b in batches}
         _keep_measures(batches, printed, memo, diagrams, since if "pdf" in formats else None)
         _store(batches, todo, outputs)
@@ -385,6 +387,19 @@ def printed_measure_keys(root: Path, rendered: list[RenderedDeck]) -> dict[str, 
     jobs = _plan_jobs(root, rendered, ["pdf"], _tree_digest(themes, quick.cache_folder(root) / "temas"),
                       marp_version(root))
     return {item.deck.id: measures.printed_key(key) for item, _fmt, key in jobs}
+
+
+def _located(root: Path, rendered: list[RenderedDeck], err: RemoteRequestError) -> RemoteRequestError:
+    """The same error, each deck's record naming the template line its first refused URL comes from."""
+    items = {item.deck.id: item for item in rendered}
+    issues = []
+    for deck, urls in err.blocked.items():
+        item = items.get(deck)
+        where: tuple[str, int | None] = ("", None)
+        if item is not None:
+            where = locate(root, item, next((u for u in urls if u in item.markdown), urls[0]))
+        issues.append(Issue(*where, RemoteRequestError.message(deck, err.fmt, urls), err.code))
+    return RemoteRequestError(err.blocked, err.fmt, *issues)
 
 
 def _check_images(root: Path, rendered: list[RenderedDeck]) -> None:

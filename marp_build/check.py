@@ -22,7 +22,7 @@ from marp_build.marp import HTML_ALLOWLIST
 from marp_build.model import Course, schedule_issues
 from marp_build.quick import cache_folder, digest
 from marp_build.rehearse import CUE_TOLERANCE, DEFAULT_WPM, decimal, rehearse
-from marp_build.render import DATA_DIR, RenderedDeck, Slide
+from marp_build.render import DATA_DIR, RenderedDeck, slide_chunks, template_line
 from marp_build.sources import outside_links
 
 __all__ = ["Finding", "CheckReport", "run_check"]
@@ -76,25 +76,6 @@ def _findings(err: MarpBuildError, fallback_file: str = "course.yaml") -> list[F
     return [Finding(i.file or fallback_file, i.line or 0, "error", i.code or err.code, i.message) for i in err.issues]
 
 
-def _template_line(root: Path, slide: Slide, needle: str) -> int:
-    """The line of the slide's template that contains `needle` (falls back to the slide's first line)."""
-    try:
-        lines = (root / slide.source).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return slide.line
-    start = max(slide.line - 1, 0)
-    for number in range(start, len(lines)):
-        if needle in lines[number]:
-            return number + 1
-    return next((n + 1 for n, text in enumerate(lines) if needle in text), slide.line)
-
-
-def _slide_chunks(item: RenderedDeck) -> list[str]:
-    """The Markdown of each slide (front matter dropped), aligned with `item.slides`."""
-    body = item.markdown.split("\n---\n", 1)[1]
-    return body.split("\n\n---\n\n")
-
-
 def _check_timing(course: Course) -> list[Finding]:
     return [Finding(i.file, i.line or 0, "error", i.code, i.message) for i in schedule_issues(course)]
 
@@ -134,7 +115,7 @@ def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> l
     dist_names = published_names(course, rendered)
     root = course.root
     for item in rendered:
-        for slide, chunk in zip(item.slides, _slide_chunks(item)):
+        for slide, chunk in zip(item.slides, slide_chunks(item)):
             visible = _CODE_RE.sub("", _COMMENT_RE.sub("", chunk))
             images = [(alt, src) for alt, src in _IMAGE_MD_RE.findall(visible)]
             for tag in _IMAGE_HTML_RE.findall(visible):
@@ -142,7 +123,7 @@ def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> l
                 images.append((attrs.get("alt", ""), attrs.get("src", "")))
             for alt, src in images:
                 alt_text = re.sub(r"\b(?:w|h|width|height):\S+|\b(?:bg|fit|contain|cover|left|right)\b", "", alt).strip()
-                line = _template_line(root, slide, src)
+                line = template_line(root, slide, src)
                 if src.startswith(("http://", "https://", "//")):
                     found.append(Finding(slide.source, line, "error", "imagen-remota",
                                          f"la imagen {src} se descarga de internet y no se verá sin conexión; "
@@ -162,20 +143,20 @@ def _check_links_images_notes(course: Course, rendered: list[RenderedDeck]) -> l
             # A guide's HTML lives in dist/guias/: its relative links start there.
             base = "guias/" if item.deck.kind == "guia" else ""
             for url in links:
-                line = _template_line(root, slide, url)
+                line = template_line(root, slide, url)
                 found += _check_link(url, slide.source, line, dist_names, base)
             for tag in dict.fromkeys(t.lower() for t in _TAG_RE.findall(visible)):
                 if tag not in HTML_ALLOWLIST:
-                    found.append(Finding(slide.source, _template_line(root, slide, f"<{tag}"), "error",
+                    found.append(Finding(slide.source, template_line(root, slide, f"<{tag}"), "error",
                                          "etiqueta-no-permitida",
                                          f"<{tag}> no está permitida en las diapositivas (se vería como texto y podría "
                                          "leer archivos); usa Markdown, una imagen de decks/img/ o un enlace https"))
             for local in dict.fromkeys(_FILE_URL_RE.findall(visible)):
-                found.append(Finding(slide.source, _template_line(root, slide, local), "error", "fuera-del-proyecto",
+                found.append(Finding(slide.source, template_line(root, slide, local), "error", "fuera-del-proyecto",
                                      f"{local} apunta a un archivo de esta computadora; usa un archivo del curso "
                                      "(decks/img/, data_templates/) o un enlace https"))
             for remote in _CSS_REMOTE_RE.findall(visible):
-                found.append(Finding(slide.source, _template_line(root, slide, remote), "error", "recurso-remoto",
+                found.append(Finding(slide.source, template_line(root, slide, remote), "error", "recurso-remoto",
                                      f"{remote} se pide a internet al abrir la presentación; sin conexión no "
                                      "cargará: usa un archivo local"))
             content = item.deck.kind == "presentacion" and not (set(slide.classes) & _NO_NOTES_CLASSES)
@@ -462,7 +443,7 @@ def _slide_findings(course: Course, item: RenderedDeck, boxes, blocked: list[str
         if box.clipped:
             problems.append(f"tiene contenido cortado dentro de {', '.join(sorted(set(box.clipped)))}")
         for src in box.empty_images:
-            found.append(Finding(slide.source, _template_line(course.root, slide, src), "error", "imagen-vacia",
+            found.append(Finding(slide.source, template_line(course.root, slide, src), "error", "imagen-vacia",
                                  f"{where}: la imagen {src} se ve en blanco (tamaño cero o archivo ilegible); "
                                  "dale width y height al SVG o revisa el archivo"))
         if problems:

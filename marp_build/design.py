@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from marp_build.quick import digest
 from marp_build.rehearse import count_words
+from marp_build.render import template_line
 
 if TYPE_CHECKING:
     from marp_build.browser import SlideBox
@@ -70,13 +71,12 @@ def _where(slide, item: RenderedDeck) -> str:
 
 def _needle_line(root: Path, slide, sample: str) -> int:
     """The template line that holds a piece of the sample text (its first words, else a long word)."""
-    check = _check()
     lines = (root / slide.source).read_text(encoding="utf-8").splitlines() if (root / slide.source).is_file() else []
     start = max(slide.line - 1, 0)
     candidates = [sample[:24].strip(), *sorted(re.findall(r"[^\W\d_]{6,}", sample), key=len, reverse=True)[:3]]
     for needle in candidates:
         if len(needle) >= 4 and any(needle in text for text in lines[start:start + 80]):
-            return check._template_line(root, slide, needle)
+            return template_line(root, slide, needle)
     return slide.line
 
 
@@ -121,7 +121,7 @@ def slide_findings(course: Course, item: RenderedDeck, boxes: Iterable[SlideBox]
             floor = floors["secundario"]
             if shown < floor - _TOLERANCE:
                 found.append(check.Finding(
-                    slide.source, check._template_line(root, slide, src), "error", "letra-pequena",
+                    slide.source, template_line(root, slide, src), "error", "letra-pequena",
                     f"{where} dibuja {src} tan pequeño que su texto queda en {_px(shown)} (mínimo {_px(floor)}); "
                     "dale más espacio a la figura o agranda los rótulos del SVG"))
         if kind == "presentacion":

@@ -20,6 +20,7 @@ __all__ = [
     "MarpNotFoundError",
     "BrowserNotFoundError",
     "MarpError",
+    "RemoteRequestError",
     "BundleError",
     "DataError",
     "UsageError",
@@ -117,6 +118,26 @@ class MarpError(MarpBuildError):
         output = "\n".join(part.strip() for part in (process.stdout, process.stderr) if part and part.strip())
         msg = f"{why}\nComando: {list2cmdline(list(cmd))}\nSalida de marp-cli:\n{output or '(vacía)'}"
         return cls(msg)
+
+
+class RemoteRequestError(MarpError):
+    """A printed page asked the network for something (refused): `blocked` is {deck id: URLs}.
+
+    The build turns it into one record per deck naming the template line the first URL comes from.
+    """
+
+    code = "recurso-remoto"
+
+    def __init__(self, blocked: dict[str, list[str]], fmt: str, *issues: Issue | str):
+        self.blocked = blocked
+        self.fmt = fmt
+        super().__init__(*(issues or [self.message(deck, fmt, urls) for deck, urls in blocked.items()]))
+
+    @staticmethod
+    def message(deck: str, fmt: str, urls: Sequence[str]) -> str:
+        return (f"{deck}: una diapositiva pide {', '.join(sorted(set(urls)))} a internet al generar {fmt.upper()}: "
+                "los PDF se generan sin conexión (en el aula puede no haberla); guarda el archivo en decks/img/ y "
+                "enlázalo como img/…")
 
 
 class BundleError(MarpBuildError):

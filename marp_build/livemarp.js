@@ -122,7 +122,10 @@ const readyWhenLoaded = (page) => {
     if (options !== undefined) return waitForNetworkIdle(options)
     await page.evaluate(READY)
     await waitForNetworkIdle({ idleTime: 100 })
-    if (store !== undefined && store.medir) await measure(page, store)
+    if (store !== undefined && store.medir) {
+      // A measurement that fails leaves the PDF as it is: `check` then measures that deck on its HTML.
+      await measure(page, store).catch((err) => realStderrWrite(`livemarp: sin medidas: ${err && err.message}\n`))
+    }
   }
   return page
 }

@@ -21,12 +21,11 @@ from collections import deque
 from concurrent.futures import Future
 from pathlib import Path
 
-__all__ = ["LiveMarp", "SCRIPT", "REMOTE_WARNING"]
+__all__ = ["LiveMarp", "SCRIPT"]
 
 SCRIPT = Path(__file__).with_name("livemarp.js")
 _PROFILES = "marp-build-navegador-"
 _PREFIX = "@@livemarp "
-REMOTE_WARNING = "pedido a internet bloqueado"
 
 
 class LiveMarp:
@@ -104,7 +103,8 @@ class LiveMarp:
     # --- requests ---------------------------------------------------------------------------------------
 
     def run(self, argv: list[str], measure: tuple[str, Path] | None = None) -> Future:
-        """Run marp-cli with `argv` (without the program name); the future gives (code, printed text).
+        """Run marp-cli with `argv` (without the program name); the future gives (code, printed text), and
+        once done its `blocked` attribute lists the URLs the printed page asked the network for (refused).
 
         `measure`: (a JavaScript function, a JSON file): the page printed for this request (one input file)
         is measured with the function before printing, and the result written to the file.
@@ -112,9 +112,7 @@ class LiveMarp:
         request: dict = {"argv": argv}
         if measure is not None:
             request["medir"] = {"js": measure[0], "salida": str(measure[1])}
-        # One input file (after "--"): the deck named in what the page tried to fetch.
-        deck = Path(argv[-1]).stem if len(argv) > 1 and argv[-2] == "--" else ""
-        return self._request(request, deck)
+        return self._request(request)
 
     def open_browser(self, browser: Path, timeout: int) -> Future:
         """Open `browser` now, as marp-cli would for a PDF: the PDF batches sent later find it running."""
@@ -125,9 +123,9 @@ class LiveMarp:
         """Open each SVG file in the running browser; the future gives (code, JSON list of {fonts, medida})."""
         return self._request({"cmd": "diagramas", "archivos": [str(f) for f in files], "js": js})
 
-    def _request(self, message: dict, deck: str = "") -> Future:
+    def _request(self, message: dict) -> Future:
         future: Future = Future()
-        future.deck = deck  # type: ignore[attr-defined]
+        future.blocked = []  # type: ignore[attr-defined]
         with self._lock:
             number = self._next
             self._next += 1
@@ -164,11 +162,8 @@ class LiveMarp:
             with self._lock:
                 future = self._pending.pop(message.get("id"), None)
             if future is not None:
-                output = str(message.get("output", ""))
-                # Requests the page tried to send to the network (refused): reported like marp-cli's warnings.
-                deck = f" ({future.deck})" if getattr(future, "deck", "") else ""
-                output += "".join(f"\n[  WARN ] {REMOTE_WARNING}: {url}{deck}" for url in message.get("bloqueadas") or ())
-                future.set_result((int(message.get("code", 1)), output))
+                future.blocked = [str(u) for u in message.get("bloqueadas") or ()]  # type: ignore[attr-defined]
+                future.set_result((int(message.get("code", 1)), str(message.get("output", ""))))
         # Node ended: whatever was still converting failed.
         self.process.wait()
         with self._lock:

@@ -15,16 +15,15 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from marp_build.doctor import find_browser, find_marp
-from marp_build.errors import BrowserNotFoundError, BundleError, MarpBuildError, MarpError
-from marp_build.livemarp import REMOTE_WARNING
+from marp_build.errors import BrowserNotFoundError, BundleError, MarpBuildError, MarpError, RemoteRequestError
 
 __all__ = ["Format", "FORMATS", "Batch", "Conversion", "inline_fonts", "prepare_themes", "start_batches", "marp_command",
-           "finish_html", "presenter_script", "stage_inputs", "write_config", "warm_up_browser"]
+           "finish_html", "presenter_script", "stage_inputs", "write_config", "warm_up_browser", "image_data_uri"]
 
 
 @dataclass(frozen=True)
@@ -77,8 +76,10 @@ HTML_ALLOWLIST = {
 _MARP_CONFIG = {"html": HTML_ALLOWLIST, "options": {"emoji": {"shortcode": False, "unicode": False}}}
 _EXPECTED_WARNINGS: tuple[str, ...] = ()
 _LOCAL_FILE_WARNING = "detected accessing to local file"
-_IMAGE_MD_RE = re.compile(r"!\[([^\]]*)\]\((img/[^)\s\"']+)\)")
-_IMAGE_LINE_RE = re.compile(r"(?<=\n\n)[ \t]*!\[([^\]\n]*)\]\((img/[^)\s\"']+)\)[ \t]*(?=\n[ \t]*(?:\n|\Z)|\Z)")
+_IMAGE_MD = r"!\[([^\]]*)\]\((img/[^)\s\"']+)\)"
+_IMAGE_MD_RE = re.compile(_IMAGE_MD)
+# The same, alone in its paragraph (a blank line before and after).
+_IMAGE_LINE_RE = re.compile(rf"(?<=\n\n)[ \t]*{_IMAGE_MD}[ \t]*(?=\n[ \t]*(?:\n|\Z)|\Z)")
 _IMAGE_SRC_RE = re.compile(r"""(\bsrc=["'])(img/[^"'\s]+)(["'])""")
 _MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
          ".gif": "image/gif", ".webp": "image/webp"}
@@ -274,18 +275,8 @@ class Conversion:
                 errors.append(BrowserNotFoundError(
                     f"marp-cli no pudo abrir el navegador {self.browser} para generar {batch.fmt.name.upper()}; "
                     "instala Chromium con `sudo apt-get install -y chromium` o indica otro en CHROME_PATH"))
-            elif any(REMOTE_WARNING in problem for problem in problems):
-                by_deck: dict[str, list[str]] = {}
-                for problem in problems:
-                    if REMOTE_WARNING in problem:
-                        url, _, deck = problem.split(f"{REMOTE_WARNING}: ", 1)[1].partition(" (")
-                        by_deck.setdefault(deck.rstrip(")"), []).append(url)
-                for deck, urls in by_deck.items():
-                    errors.append(MarpError(
-                        f"{deck + ': ' if deck else ''}una diapositiva pide {', '.join(sorted(set(urls)))} a internet "
-                        f"al generar {batch.fmt.name.upper()}: los PDF se generan sin conexión (en el aula puede no "
-                        "haberla); guarda el archivo en decks/img/ y enlázalo como img/…; `marp-build check` dice en "
-                        "qué línea"))
+            elif getattr(process, "blocked", None):
+                errors.append(RemoteRequestError(process.blocked, batch.fmt.name))
             elif any(_LOCAL_FILE_WARNING in problem for problem in problems):
                 errors.append(MarpError.from_process(cmd, done, (
                     f"una diapositiva intenta leer archivos de esta computadora al generar {batch.fmt.name.upper()} "
@@ -307,9 +298,10 @@ class _LiveRun:
     """A batch sent to a running converter (`livemarp.LiveMarp`), a request per deck, seen as the process it
     replaces: it ends when every deck's request has ended."""
 
-    def __init__(self, converter, futures):
+    def __init__(self, converter, futures: dict[str, Future]):
         self.converter = converter
-        self.futures = futures
+        self.decks = futures  # deck id → its request
+        self.futures = list(futures.values())
         self.pid = converter.pid
         self.returncode: int | None = None
 
@@ -320,6 +312,11 @@ class _LiveRun:
 
     def poll(self) -> int | None:
         return self.returncode if all(f.done() for f in self.futures) else None
+
+    @property
+    def blocked(self) -> dict[str, list[str]]:
+        """{deck id: URLs its printed page asked the network for} (refused by the converter's browser)."""
+        return {deck: f.blocked for deck, f in self.decks.items() if f.done() and getattr(f, "blocked", None)}
 
     def wait(self, timeout: float | None = None) -> int | None:
         return self.converter.process.wait(timeout=timeout)
@@ -366,8 +363,8 @@ def start_batches(
         cmd = marp_command(marp, batch, themes, config, browser)
         if converter is not None and converter.alive():
             decks = sorted(batch.deck_ids, key=lambda d: -(batch.input_dir / f"{d}.md").stat().st_size)
-            futures = [converter.run(marp_command(marp, batch, themes, config, browser, d)[1:],
-                                     measure(batch, d) if measure is not None else None) for d in decks]
+            futures = {d: converter.run(marp_command(marp, batch, themes, config, browser, d)[1:],
+                                        measure(batch, d) if measure is not None else None) for d in decks}
             running.append((batch, cmd, _LiveRun(converter, futures)))
             continue
         process = subprocess.Popen(
@@ -408,6 +405,12 @@ def finish_html(path: Path) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def image_data_uri(path: Path) -> str | None:
+    """An image file as the data: URL the printed Markdown carries (None for a type we do not embed)."""
+    mime = _MIME.get(path.suffix.lower())
+    return None if mime is None else f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
 def embed_images(markdown: str, images: Path) -> str:
     """Replace links to `img/…` by the images themselves, as data URIs.
 
@@ -419,9 +422,9 @@ def embed_images(markdown: str, images: Path) -> str:
 
     def data_uri(ref: str) -> str | None:
         path = (base.parent / ref).resolve()
-        if not path.is_relative_to(base) or not path.is_file() or path.suffix.lower() not in _MIME:
+        if not path.is_relative_to(base) or not path.is_file():
             return None  # left as it is: `check` and the build report missing or foreign images
-        return f"data:{_MIME[path.suffix.lower()]};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+        return image_data_uri(path)
 
     def markdown_image(match: re.Match[str]) -> str:
         uri = data_uri(match.group(2))

@@ -9,7 +9,6 @@ the measuring script), in the course's cache folder: `medidas/<key>.json`.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
@@ -17,13 +16,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from marp_build.browser import _MEASURE_JS, SlideBox
+from marp_build.marp import image_data_uri
 from marp_build.quick import cache_folder, digest
 
 __all__ = ["memo_folder", "printed_key", "boxes_from_raw", "write_slides", "read_slides", "from_printed",
            "image_names"]
 
-MIME = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-        ".gif": "image/gif", ".webp": "image/webp"}
 _SHA1_PREFIX = "data-sha1:"  # how livemarp.js reports a long data: URL (see `shortSources` there)
 
 
@@ -74,10 +72,9 @@ def image_names(images: Path) -> dict[str, str]:
     if not images.is_dir():
         return names
     for path in sorted(images.rglob("*")):
-        mime = MIME.get(path.suffix.lower())
-        if mime is None or not path.is_file():
+        uri = image_data_uri(path) if path.is_file() else None
+        if uri is None:
             continue
-        uri = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
         sha1 = hashlib.sha1(uri.encode("ascii"), usedforsecurity=False).hexdigest()  # a name, not a signature
         names[f"{_SHA1_PREFIX}{sha1}"] = f"{images.name}/{path.relative_to(images).as_posix()}"
     return names

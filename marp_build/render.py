@@ -32,7 +32,7 @@ from marp_build.quick import cache_folder
 from marp_build.text import as_text, note_text
 
 __all__ = ["RenderedDeck", "Slide", "render_decks", "render_deck", "make_environment", "template_error", "DATA_DIR",
-           "forget_tokenizers"]
+           "forget_tokenizers", "slide_chunks", "template_line", "locate"]
 
 DATA_DIR = "data_templates"
 _MARK = "\x1f"
@@ -69,6 +69,34 @@ class RenderedDeck:
     deck: Deck
     markdown: str
     slides: list[Slide] = field(default_factory=list)
+
+
+def slide_chunks(item: RenderedDeck) -> list[str]:
+    """The Markdown of each slide (front matter dropped), aligned with `item.slides`."""
+    body = item.markdown.split("\n---\n", 1)[1]
+    return body.split("\n\n---\n\n")
+
+
+def template_line(root: Path, slide: Slide, needle: str) -> int:
+    """The line of the slide's template that contains `needle` (falls back to the slide's first line)."""
+    try:
+        lines = (root / slide.source).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return slide.line
+    start = max(slide.line - 1, 0)
+    for number in range(start, len(lines)):
+        if needle in lines[number]:
+            return number + 1
+    return next((n + 1 for n, text in enumerate(lines) if needle in text), slide.line)
+
+
+def locate(root: Path, item: RenderedDeck, needle: str) -> tuple[str, int | None]:
+    """(template file, line) where the text `needle` of a rendered deck comes from: the first slide that
+    has it, else the deck's template without a line (it came from a theme or a partial's front matter)."""
+    for slide, chunk in zip(item.slides, slide_chunks(item)):
+        if needle in chunk:
+            return slide.source, template_line(root, slide, needle)
+    return item.deck.template, None
 
 
 class _SlideSourceMarks(Extension):
